@@ -1,0 +1,4 @@
+//! The metasync compiler: the `.sync` language front end.
+
+pub mod diagnostics;
+pub mod span;

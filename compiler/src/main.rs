@@ -1,0 +1,3 @@
+//! The `metasync` command.
+
+fn main() {}
