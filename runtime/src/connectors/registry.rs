@@ -1,9 +1,7 @@
 //! The connector kind registry.
 
-use serde::{Deserialize, Serialize};
-
 /// The type of a configuration option or capability value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptionType {
     /// Free text.
     String,
