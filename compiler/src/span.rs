@@ -67,3 +67,18 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let col = text.get(line_start..offset).map_or(offset - line_start, |s| s.chars().count()) + 1;
     (line, col)
 }
+
+/// `span` as a byte range that is safe to slice `text` with: both ends are clamped to the text's
+/// length and moved outwards to character boundaries (start down, end up), so a span past the end
+/// of the file or into the middle of a multi-byte character never panics a renderer.
+pub fn clamp_range(text: &str, span: Span) -> Range<usize> {
+    let mut start = (span.start as usize).min(text.len());
+    let mut end = (span.end as usize).clamp(start, text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}

@@ -1,0 +1,24 @@
+//! `bit_or(value1, value2)`: bitwise or of two integers.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `bit_or`.
+pub const SIGNATURE: Signature = Signature {
+    name: "bit_or",
+    category: Category::Math,
+    microsoft: &["BitOr"],
+    params: &[
+        Param { name: "value1", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param { name: "value2", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Integer),
+    nulls: Nulls::Propagate,
+    pure: true,
+    fallible: false,
+    summary: "bitwise or of two integers",
+    examples: &[
+        Example { call: "bit_or(8, 7)", result: "15" },
+        Example { call: "bit_or(512, 2)", result: "514" },
+    ],
+};

@@ -1,0 +1,26 @@
+//! `bool(value)`: convert to a boolean: a non-zero number is `true`, zero is `false`.
+//!
+//! Text `"true"`/`"false"` (any case) converts too; other text is an error.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `bool`.
+pub const SIGNATURE: Signature = Signature {
+    name: "bool",
+    category: Category::Conversion,
+    microsoft: &["CBool"],
+    params: &[
+        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Boolean),
+    nulls: Nulls::Propagate,
+    pure: true,
+    fallible: true,
+    summary: "convert to a boolean: a non-zero number is `true`, zero is `false`",
+    examples: &[
+        Example { call: "bool(5)", result: "true" },
+        Example { call: "bool(0)", result: "false" },
+        Example { call: "bool(true)", result: "true" },
+    ],
+};

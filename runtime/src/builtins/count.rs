@@ -1,0 +1,23 @@
+//! `count(values)`: the number of values of a multi-valued value; 0 when it is missing.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `count`.
+pub const SIGNATURE: Signature = Signature {
+    name: "count",
+    category: Category::MultiValued,
+    microsoft: &["Count"],
+    params: &[
+        Param { name: "values", ty: TypeSpec::ManyAny, omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Integer),
+    nulls: Nulls::Handled,
+    pure: true,
+    fallible: false,
+    summary: "the number of values of a multi-valued value; 0 when it is missing",
+    examples: &[
+        Example { call: r##"count(["SMTP:a@contoso.com", "smtp:b@contoso.com"])"##, result: "2" },
+        Example { call: "count([])", result: "0" },
+    ],
+};

@@ -1,0 +1,29 @@
+//! `date_add(interval, number, date)`: add `number` intervals (`yyyy`, `q`, `m`, `y`, `d`, `w`, `ww`, `h`, `n`, `s`) to `date`.
+//!
+//! `number` may be negative. An unknown interval is an error.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `date_add`.
+pub const SIGNATURE: Signature = Signature {
+    name: "date_add",
+    category: Category::DateTime,
+    microsoft: &["DateAdd"],
+    params: &[
+        Param { name: "interval", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param { name: "number", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param { name: "date", ty: TypeSpec::Kind(ValueKind::DateTime), omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::DateTime),
+    nulls: Nulls::Propagate,
+    pure: true,
+    fallible: true,
+    summary: "add `number` intervals (`yyyy`, `q`, `m`, `y`, `d`, `w`, `ww`, `h`, `n`, `s`) to `date`",
+    examples: &[
+        Example { call: r##"format_datetime(date_add("m", 3, to_datetime("2001-01-01")), "yyyy-MM-dd")"##, result: r##""2001-04-01""## },
+        Example { call: r##"format_datetime(date_add("d", -10, to_datetime("2012-03-16")), "yyyy-MM-dd")"##, result: r##""2012-03-06""## },
+        Example { call: r##"format_datetime(date_add("ww", 2, to_datetime("2012-03-16")), "yyyy-MM-dd")"##, result: r##""2012-03-30""## },
+        Example { call: r##"date_add("x", 1, to_datetime("2001-01-01"))"##, result: r##"error: unknown interval "x""## },
+    ],
+};

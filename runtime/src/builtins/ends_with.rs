@@ -1,0 +1,24 @@
+//! `ends_with(text, suffix)`: `text` ends with `suffix` (case-sensitive).
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `ends_with`.
+pub const SIGNATURE: Signature = Signature {
+    name: "ends_with",
+    category: Category::Text,
+    microsoft: &[],
+    params: &[
+        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param { name: "suffix", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Boolean),
+    nulls: Nulls::Propagate,
+    pure: true,
+    fallible: false,
+    summary: "`text` ends with `suffix` (case-sensitive)",
+    examples: &[
+        Example { call: r##"ends_with("jd@contoso.com", "@contoso.com")"##, result: "true" },
+        Example { call: r##"ends_with("jd@fabrikam.com", "@contoso.com")"##, result: "false" },
+    ],
+};

@@ -1,0 +1,21 @@
+//! `guid()`: a new random guid as text (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`).
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `guid`.
+pub const SIGNATURE: Signature = Signature {
+    name: "guid",
+    category: Category::Text,
+    microsoft: &["Guid"],
+    params: &[],
+    returns: TypeSpec::Kind(ValueKind::String),
+    nulls: Nulls::Handled,
+    pure: false,
+    fallible: false,
+    summary: "a new random guid as text (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`)",
+    examples: &[
+        Example { call: "is_guid(guid())", result: "true" },
+        Example { call: "len(guid())", result: "36" },
+    ],
+};

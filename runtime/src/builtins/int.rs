@@ -1,0 +1,24 @@
+//! `int(value)`: convert text or a number to an integer.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `int`.
+pub const SIGNATURE: Signature = Signature {
+    name: "int",
+    category: Category::Conversion,
+    microsoft: &["CNum"],
+    params: &[
+        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Integer),
+    nulls: Nulls::Propagate,
+    pure: true,
+    fallible: true,
+    summary: "convert text or a number to an integer",
+    examples: &[
+        Example { call: r##"int("123")"##, result: "123" },
+        Example { call: "int(7)", result: "7" },
+        Example { call: r##"int("12a")"##, result: r##"error: "12a" is not a number"## },
+    ],
+};

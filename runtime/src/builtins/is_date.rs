@@ -1,0 +1,25 @@
+//! `is_date(value)`: the value is a date and time or text that `to_datetime` can convert.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `is_date`.
+pub const SIGNATURE: Signature = Signature {
+    name: "is_date",
+    category: Category::Evaluation,
+    microsoft: &["IsDate"],
+    params: &[
+        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Boolean),
+    nulls: Nulls::Handled,
+    pure: true,
+    fallible: false,
+    summary: "the value is a date and time or text that `to_datetime` can convert",
+    examples: &[
+        Example { call: r##"is_date("2001-01-01")"##, result: "true" },
+        Example { call: "is_date(now())", result: "true" },
+        Example { call: r##"is_date("not a date")"##, result: "false" },
+        Example { call: "is_date(null)", result: "false" },
+    ],
+};

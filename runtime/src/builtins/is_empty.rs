@@ -1,0 +1,24 @@
+//! `is_empty(value)`: the value is present and is the empty string.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `is_empty`.
+pub const SIGNATURE: Signature = Signature {
+    name: "is_empty",
+    category: Category::Evaluation,
+    microsoft: &["IsEmpty"],
+    params: &[
+        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Boolean),
+    nulls: Nulls::Handled,
+    pure: true,
+    fallible: false,
+    summary: "the value is present and is the empty string",
+    examples: &[
+        Example { call: r##"is_empty("")"##, result: "true" },
+        Example { call: "is_empty(null)", result: "false" },
+        Example { call: r##"is_empty("a")"##, result: "false" },
+    ],
+};

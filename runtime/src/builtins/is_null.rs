@@ -1,0 +1,23 @@
+//! `is_null(value)`: the value is missing (an absent attribute).
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `is_null`.
+pub const SIGNATURE: Signature = Signature {
+    name: "is_null",
+    category: Category::Evaluation,
+    microsoft: &["IsNull"],
+    params: &[
+        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Boolean),
+    nulls: Nulls::Handled,
+    pure: true,
+    fallible: false,
+    summary: "the value is missing (an absent attribute)",
+    examples: &[
+        Example { call: "is_null(null)", result: "true" },
+        Example { call: r##"is_null("")"##, result: "false" },
+    ],
+};

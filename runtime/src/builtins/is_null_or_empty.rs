@@ -1,0 +1,24 @@
+//! `is_null_or_empty(value)`: the value is missing or the empty string (the inverse of `is_present`).
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `is_null_or_empty`.
+pub const SIGNATURE: Signature = Signature {
+    name: "is_null_or_empty",
+    category: Category::Evaluation,
+    microsoft: &["IsNullOrEmpty"],
+    params: &[
+        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Boolean),
+    nulls: Nulls::Handled,
+    pure: true,
+    fallible: false,
+    summary: "the value is missing or the empty string (the inverse of `is_present`)",
+    examples: &[
+        Example { call: "is_null_or_empty(null)", result: "true" },
+        Example { call: r##"is_null_or_empty("")"##, result: "true" },
+        Example { call: r##"is_null_or_empty("a")"##, result: "false" },
+    ],
+};

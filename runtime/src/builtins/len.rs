@@ -1,0 +1,23 @@
+//! `len(text)`: the number of characters.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `len`.
+pub const SIGNATURE: Signature = Signature {
+    name: "len",
+    category: Category::Text,
+    microsoft: &["Len"],
+    params: &[
+        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Integer),
+    nulls: Nulls::Propagate,
+    pure: true,
+    fallible: false,
+    summary: "the number of characters",
+    examples: &[
+        Example { call: r##"len("John Doe")"##, result: "8" },
+        Example { call: r##"len("")"##, result: "0" },
+    ],
+};

@@ -1,0 +1,32 @@
+//! `mid(text, start, count)`: `count` characters from the 1-based position `start`, as many as there are.
+//!
+//! As in Microsoft's `Mid`: positions start at 1; a `count` of 0 gives the empty string; a negative `count`, a `start`
+//! below 1 or past the end gives `text` unchanged; a missing `text` gives the empty string.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `mid`.
+pub const SIGNATURE: Signature = Signature {
+    name: "mid",
+    category: Category::Text,
+    microsoft: &["Mid"],
+    params: &[
+        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param { name: "start", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param { name: "count", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::String),
+    nulls: Nulls::Handled,
+    pure: true,
+    fallible: false,
+    summary: "`count` characters from the 1-based position `start`, as many as there are",
+    examples: &[
+        Example { call: r##"mid("John Doe", 3, 5)"##, result: r##""hn Do""## },
+        Example { call: r##"mid("John Doe", 6, 999)"##, result: r##""Doe""## },
+        Example { call: r##"mid("John Doe", 1, 1)"##, result: r##""J""## },
+        Example { call: r##"mid("John Doe", 0, 2)"##, result: r##""John Doe""## },
+        Example { call: r##"mid("John Doe", 2, 0)"##, result: r##""""## },
+        Example { call: "mid(null, 1, 2)", result: r##""""## },
+    ],
+};

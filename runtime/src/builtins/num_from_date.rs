@@ -1,0 +1,24 @@
+//! `num_from_date(value)`: convert a date and time to an active directory timestamp (100-nanosecond intervals since 1601-01-01 utc).
+//!
+//! An error for dates before 1601.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `num_from_date`.
+pub const SIGNATURE: Signature = Signature {
+    name: "num_from_date",
+    category: Category::DateTime,
+    microsoft: &["NumFromDate"],
+    params: &[
+        Param { name: "value", ty: TypeSpec::Kind(ValueKind::DateTime), omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Integer),
+    nulls: Nulls::Propagate,
+    pure: true,
+    fallible: true,
+    summary: "convert a date and time to an active directory timestamp (100-nanosecond intervals since 1601-01-01 utc)",
+    examples: &[
+        Example { call: r##"num_from_date(to_datetime("2012-01-01 23:00:00"))"##, result: "129699324000000000" },
+    ],
+};

@@ -1,0 +1,23 @@
+//! `random_num(start, end)`: a random integer from `start` to `end`.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `random_num`.
+pub const SIGNATURE: Signature = Signature {
+    name: "random_num",
+    category: Category::Math,
+    microsoft: &["RandomNum"],
+    params: &[
+        Param { name: "start", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param { name: "end", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::Integer),
+    nulls: Nulls::Propagate,
+    pure: false,
+    fallible: false,
+    summary: "a random integer from `start` to `end`",
+    examples: &[
+        Example { call: "random_num(7, 7)", result: "7" },
+    ],
+};

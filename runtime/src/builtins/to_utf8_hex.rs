@@ -1,0 +1,22 @@
+//! `to_utf8_hex(text)`: encode text as upper-case hexadecimal digits of its utf-8 bytes.
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `to_utf8_hex`.
+pub const SIGNATURE: Signature = Signature {
+    name: "to_utf8_hex",
+    category: Category::Conversion,
+    microsoft: &["ConvertToUTF8Hex"],
+    params: &[
+        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::String),
+    nulls: Nulls::Propagate,
+    pure: true,
+    fallible: false,
+    summary: "encode text as upper-case hexadecimal digits of its utf-8 bytes",
+    examples: &[
+        Example { call: r##"to_utf8_hex("Hello world!")"##, result: r##""48656C6C6F20776F726C6421""## },
+    ],
+};

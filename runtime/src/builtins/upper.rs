@@ -1,0 +1,22 @@
+//! `upper(text)`: convert every character to upper case (invariant culture).
+
+use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use crate::value::ValueKind;
+
+/// The signature of `upper`.
+pub const SIGNATURE: Signature = Signature {
+    name: "upper",
+    category: Category::Text,
+    microsoft: &["UCase", "ToUpper"],
+    params: &[
+        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+    ],
+    returns: TypeSpec::Kind(ValueKind::String),
+    nulls: Nulls::Propagate,
+    pure: true,
+    fallible: false,
+    summary: "convert every character to upper case (invariant culture)",
+    examples: &[
+        Example { call: r##"upper("TeSt")"##, result: r##""TEST""## },
+    ],
+};
