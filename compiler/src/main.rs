@@ -1,3 +1,9 @@
 //! The `metasync` command.
 
-fn main() {}
+use clap::Parser;
+use metasync_compiler::cli::{Cli, run};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    run(Cli::parse()).into()
+}

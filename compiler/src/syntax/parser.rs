@@ -1005,17 +1005,3 @@ mod tests {
         assert!(unescape(r"\u00e9").is_err());
     }
 }
-
-#[cfg(test)]
-mod probe {
-    #[test]
-    fn probe_design_example() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/cases/syntax/ok/design_example.sync")).unwrap_or_default();
-        let tokens = crate::syntax::lexer::lex(&text);
-        for seg in crate::syntax::segment::segment(&text, &tokens) {
-            let p = super::parse_item(&text[seg.span.range()]);
-            eprintln!("{:?} {:?} ok={} {:?}", seg.kind, seg.name, p.ast.is_some(), p.diagnostics); if seg.kind == crate::syntax::segment::ItemKind::Inbound { eprintln!("{:#?}", p.ast); }
-        }
-        assert!(super::file_is_valid(&text));
-    }
-}

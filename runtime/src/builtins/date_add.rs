@@ -21,6 +21,7 @@ pub const SIGNATURE: Signature = Signature {
     fallible: true,
     summary: "add `number` intervals (`yyyy`, `q`, `m`, `y`, `d`, `w`, `ww`, `h`, `n`, `s`) to `date`",
     examples: &[
+        Example { call: r##"date_add("m", 3, @2001-01-01)"##, result: "@2001-04-01" },
         Example { call: r##"format_datetime(date_add("m", 3, to_datetime("2001-01-01")), "yyyy-MM-dd")"##, result: r##""2001-04-01""## },
         Example { call: r##"format_datetime(date_add("d", -10, to_datetime("2012-03-16")), "yyyy-MM-dd")"##, result: r##""2012-03-06""## },
         Example { call: r##"format_datetime(date_add("ww", 2, to_datetime("2012-03-16")), "yyyy-MM-dd")"##, result: r##""2012-03-30""## },

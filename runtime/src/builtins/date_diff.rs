@@ -21,6 +21,7 @@ pub const SIGNATURE: Signature = Signature {
     fallible: true,
     summary: "the number of intervals (`yyyy`, `m`, `d`, `ww`, `h`, `n`, `s`) from `date1` to `date2`, negative when `date2` is earlier",
     examples: &[
+        Example { call: r##"date_diff("d", @2021-08-18, @2021-08-31)"##, result: "13" },
         Example { call: r##"date_diff("d", to_datetime("2021-08-18"), to_datetime("2021-08-31"))"##, result: "13" },
         Example { call: r##"date_diff("d", to_datetime("2021-08-31"), to_datetime("2021-08-18"))"##, result: "-13" },
         Example { call: r##"date_diff("h", to_datetime("2021-08-24"), to_datetime("2021-08-25"))"##, result: "24" },

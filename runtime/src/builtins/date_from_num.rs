@@ -19,6 +19,7 @@ pub const SIGNATURE: Signature = Signature {
     fallible: true,
     summary: "convert an active directory timestamp (100-nanosecond intervals since 1601-01-01 utc) to a date and time",
     examples: &[
+        Example { call: "date_from_num(129699324000000000)", result: "@2012-01-01T23:00:00Z" },
         Example { call: r##"format_datetime(date_from_num(129699324000000000), "yyyy-MM-dd HH:mm:ss")"##, result: r##""2012-01-01 23:00:00""## },
         Example { call: r##"format_datetime(date_from_num(0), "yyyy-MM-dd")"##, result: r##""1601-01-01""## },
     ],

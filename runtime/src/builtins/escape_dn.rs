@@ -1,7 +1,8 @@
 //! `escape_dn(value)`: escape an attribute value for use in a distinguished name (rfc 4514).
 //!
-//! Escapes `"`, `+`, `,`, `;`, `<`, `>` and `\\`, a leading `#` or space and a trailing space. Microsoft's `EscapeDNComponent` is given the
-//! whole component (`"cn=" & [displayName]`); here the value alone is escaped: `"cn=" + escape_dn(displayName)`.
+//! Escapes `"`, `+`, `,`, `;`, `<`, `>` and `\`, a leading `#` or space and a trailing space. Microsoft's
+//! `EscapeDNComponent` is given the whole component (`"cn=" & [displayName]`); here the value alone is escaped:
+//! `"cn=" + escape_dn(displayName)`.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
 use crate::value::ValueKind;

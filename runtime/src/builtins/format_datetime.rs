@@ -21,6 +21,7 @@ pub const SIGNATURE: Signature = Signature {
     fallible: true,
     summary: "format a date and time with a .net custom format string (`yyyy-MM-dd HH:mm:ss`)",
     examples: &[
+        Example { call: r##"format_datetime(@2007-12-25, "yyyy-MM-dd")"##, result: r##""2007-12-25""## },
         Example { call: r##"format_datetime(to_datetime("12/25/2007"), "yyyy-MM-dd")"##, result: r##""2007-12-25""## },
         Example { call: r##"format_datetime(date_from_num(129699324000000000), "yyyyMMddHHmmss.0Z")"##, result: r##""20120101230000.0Z""## },
     ],

@@ -1,6 +1,6 @@
 //! `guid()`: a new random guid as text (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`).
 
-use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use super::{Category, Example, Nulls, Signature, TypeSpec};
 use crate::value::ValueKind;
 
 /// The signature of `guid`.

@@ -135,7 +135,70 @@ macro_rules! builtins {
 }
 
 builtins! {
+    append,
+    bit_and,
+    bit_or,
+    bool_,
+    coalesce,
+    contains,
+    count,
+    date_add,
+    date_diff,
+    date_from_num,
+    dn_component,
+    dn_component_rev,
+    ends_with,
+    error,
+    escape_dn,
+    format_datetime,
+    from_base64,
+    from_utf8_hex,
+    guid,
+    instr,
+    instr_rev,
+    int,
+    is_bit_set,
+    is_date,
+    is_empty,
+    is_guid,
+    is_null,
+    is_null_or_empty,
+    is_numeric,
+    is_present,
+    item,
+    item_or_null,
+    join,
+    left,
+    len,
+    lower,
+    ltrim,
+    mid,
+    normalize_diacritics,
+    now,
+    num_from_date,
+    pad_left,
+    pad_right,
+    proper_case,
+    random_num,
+    redact,
+    remove_duplicates,
+    replace,
+    replace_chars,
+    right,
+    rtrim,
+    split,
+    starts_with,
+    str_,
+    string_from_guid,
+    string_from_sid,
+    strip_spaces,
+    to_base64,
+    to_datetime,
+    to_guid,
+    to_utf8_hex,
     trim,
+    upper,
+    word,
 }
 
 /// The signature of the function called `name`.
@@ -153,7 +216,10 @@ mod tests {
         let mut sorted = names.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(names, sorted, "the builtins! list must be sorted and free of duplicates");
+        assert_eq!(
+            names, sorted,
+            "the builtins! list must be sorted and free of duplicates"
+        );
     }
 
     #[test]
@@ -161,13 +227,214 @@ mod tests {
         for sig in all() {
             let n = sig.params.len();
             for (i, p) in sig.params.iter().enumerate() {
-                assert!(!p.variadic || i + 1 == n, "{}: only the last parameter may be variadic", sig.name);
+                assert!(
+                    !p.variadic || i + 1 == n,
+                    "{}: only the last parameter may be variadic",
+                    sig.name
+                );
                 if p.omittable {
-                    assert!(sig.params[i..].iter().all(|q| q.omittable || q.variadic), "{}: omittable parameters must trail", sig.name);
+                    assert!(
+                        sig.params.iter().skip(i).all(|q| q.omittable || q.variadic),
+                        "{}: omittable parameters must trail",
+                        sig.name
+                    );
                 }
             }
-            assert!(!sig.summary.ends_with('.'), "{}: summary ends with a period", sig.name);
+            assert!(
+                !sig.summary.ends_with('.'),
+                "{}: summary ends with a period",
+                sig.name
+            );
             assert!(!sig.examples.is_empty(), "{}: no examples", sig.name);
+        }
+    }
+    fn well_formed_summary(summary: &str) -> bool {
+        !summary.is_empty()
+            && !summary.ends_with('.')
+            && !summary.contains('\n')
+            && !summary.starts_with(|c: char| c.is_uppercase())
+    }
+
+    /// The names of the functions an example calls (identifiers directly followed by `(`,
+    /// outside string literals).
+    fn called_names(call: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut word = String::new();
+        let mut in_string = false;
+        let mut escaped = false;
+        for c in call.chars() {
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => {
+                    in_string = true;
+                    word.clear();
+                }
+                '(' => {
+                    if !word.is_empty() {
+                        names.push(std::mem::take(&mut word));
+                    }
+                }
+                c if c.is_ascii_alphanumeric() || c == '_' => word.push(c),
+                _ => word.clear(),
+            }
+        }
+        names
+    }
+
+    /// `@YYYY-MM-DD`, optionally followed by `THH:MM[:SS[.fraction]]` and `Z` or `±HH:MM`.
+    fn is_datetime_literal(text: &str) -> bool {
+        let Some(rest) = text.strip_prefix('@') else {
+            return false;
+        };
+        let (date, time) = rest.split_once('T').unwrap_or((rest, ""));
+        let shape = |s: &str, pattern: &str| {
+            s.len() == pattern.len()
+                && s.chars()
+                    .zip(pattern.chars())
+                    .all(|(c, p)| if p == '9' { c.is_ascii_digit() } else { c == p })
+        };
+        let time = time.strip_suffix('Z').unwrap_or(time);
+        shape(date, "9999-99-99")
+            && (time.is_empty() || shape(time, "99:99") || shape(time, "99:99:99"))
+    }
+
+    #[test]
+    fn summaries_are_one_lower_case_line() {
+        for sig in all() {
+            assert!(
+                well_formed_summary(sig.summary),
+                "{}: {:?}",
+                sig.name,
+                sig.summary
+            );
+        }
+    }
+
+    #[test]
+    fn examples_call_known_functions_and_give_literals() {
+        use crate::connectors::registry::OptionType;
+        for sig in all() {
+            for ex in sig.examples {
+                let names = called_names(ex.call);
+                assert!(
+                    names.iter().any(|n| n == sig.name),
+                    "{}: example {:?} does not call it",
+                    sig.name,
+                    ex.call
+                );
+                for name in &names {
+                    assert!(
+                        lookup(name).is_some(),
+                        "{}: example {:?} calls unknown {name}",
+                        sig.name,
+                        ex.call
+                    );
+                }
+                let opens = ex.call.matches('(').count();
+                assert_eq!(
+                    opens,
+                    ex.call.matches(')').count(),
+                    "{}: unbalanced {:?}",
+                    sig.name,
+                    ex.call
+                );
+                let r = ex.result;
+                let literal = [
+                    OptionType::String,
+                    OptionType::Integer,
+                    OptionType::Boolean,
+                    OptionType::StringList,
+                ]
+                .iter()
+                .any(|ty| ty.accepts_literal(r.strip_prefix('-').unwrap_or(r)))
+                    || is_datetime_literal(r);
+                assert!(
+                    literal || r == "null" || r.starts_with("error: "),
+                    "{}: result {r:?} is not a literal",
+                    sig.name
+                );
+                if r.starts_with("error: ") {
+                    assert!(
+                        sig.fallible,
+                        "{}: an example fails but the function is not fallible",
+                        sig.name
+                    );
+                }
+                if r == "null" {
+                    assert!(
+                        sig.nulls != Nulls::Handled,
+                        "{}: returns null but claims to handle missing values",
+                        sig.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn generic_results_have_generic_parameters() {
+        for sig in all() {
+            if matches!(sig.returns, TypeSpec::T | TypeSpec::ManyT) {
+                assert!(
+                    sig.params
+                        .iter()
+                        .any(|p| matches!(p.ty, TypeSpec::T | TypeSpec::ManyT)),
+                    "{}: T in the result only",
+                    sig.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn microsoft_names_map_to_one_function() {
+        let mut names: Vec<&str> = all()
+            .iter()
+            .flat_map(|s| s.microsoft.iter().copied())
+            .collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(
+            names.len(),
+            count,
+            "a Microsoft name is claimed by two functions"
+        );
+    }
+
+    #[test]
+    fn only_clocks_and_randomness_are_impure() {
+        let impure: Vec<&str> = all().iter().filter(|s| !s.pure).map(|s| s.name).collect();
+        assert_eq!(impure, ["guid", "now", "random_num"]);
+    }
+
+    #[test]
+    fn parameter_names_are_snake_case_and_unique() {
+        for sig in all() {
+            let mut names: Vec<&str> = sig.params.iter().map(|p| p.name).collect();
+            assert!(
+                names.iter().all(|n| n
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')),
+                "{}",
+                sig.name
+            );
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(
+                names.len(),
+                sig.params.len(),
+                "{}: duplicate parameter",
+                sig.name
+            );
         }
     }
 }

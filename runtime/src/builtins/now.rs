@@ -1,6 +1,6 @@
 //! `now()`: the current date and time (utc).
 
-use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
+use super::{Category, Example, Nulls, Signature, TypeSpec};
 use crate::value::ValueKind;
 
 /// The signature of `now`.
