@@ -172,7 +172,19 @@ pub fn schema(db: &dyn Db, _ws: Workspace) -> Schema<'_> {
             }
             Some(ItemAst::Metaverse(mv)) => {
                 for t in &mv.types {
-                    schema.mv_types.entry(t.name.text.clone()).or_insert_with(|| type_schema(item, t.name.span, &t.attributes));
+                    // A type defined twice is reported (E0107); merging the declarations keeps
+                    // that one mistake from turning every use of the second into E0103.
+                    let declared = type_schema(item, t.name.span, &t.attributes);
+                    match schema.mv_types.get_mut(&t.name.text) {
+                        Some(existing) => {
+                            for (name, attr) in declared.attrs {
+                                existing.attrs.entry(name).or_insert(attr);
+                            }
+                        }
+                        None => {
+                            schema.mv_types.insert(t.name.text.clone(), declared);
+                        }
+                    }
                 }
             }
             _ => {}
