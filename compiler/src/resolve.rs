@@ -7,6 +7,7 @@
 
 use crate::db::{Db, Item, Workspace, all_items};
 use crate::span::Span;
+use crate::syntax::segment::ItemKind;
 use crate::syntax::ast::{self, BaseType, ItemAst, Operation};
 use metasync_runtime::connectors::registry::{self, KindSpec};
 use metasync_runtime::value::ValueKind;
@@ -163,6 +164,11 @@ pub fn connector_schema<'db>(item: Item<'db>, c: &ast::Connector) -> ConnectorSc
 pub fn schema(db: &dyn Db, _ws: Workspace) -> Schema<'_> {
     let mut schema = Schema::default();
     for item in all_items(db) {
+        // The kind is part of the item's identity: filtering on it first keeps the schema from
+        // depending on the ASTs of rules, profiles and tests.
+        if !matches!(item.kind(db), ItemKind::Connector | ItemKind::Metaverse) {
+            continue;
+        }
         match &item.parsed(db).ast {
             Some(ItemAst::Connector(c)) => {
                 if schema.connectors.contains_key(&c.name.text) {
@@ -218,6 +224,9 @@ impl RuleHeads {
 pub fn rule_heads(db: &dyn Db, _ws: Workspace) -> RuleHeads {
     let mut heads = RuleHeads::default();
     for item in all_items(db) {
+        if !matches!(item.kind(db), ItemKind::Inbound | ItemKind::Outbound) {
+            continue;
+        }
         if let Some(ItemAst::Rule(rule)) = &item.parsed(db).ast {
             let (c, o, m) = (rule.cs_type.connector.text.clone(), rule.cs_type.object.text.clone(), rule.mv_type.text.clone());
             match rule.direction {

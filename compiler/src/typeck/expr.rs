@@ -214,8 +214,10 @@ impl<'a, 'db> Cx<'a, 'db> {
                     .and_then(|a| target.attrs.get(a))
                     .and_then(|a| Ty::of_cs_attr(&cs.connector.text, a).scalar());
                 let wanted = anchor_kind.unwrap_or(ValueKind::String);
-                self.expect_kind(&key_ty, &[wanted], key.span, "the key of `ref(...)`");
-                Ty { base: Base::CsRef(cs.connector.text.clone(), cs.object.text.clone()), many: false, optional: key_ty.optional }
+                // Several keys give several references (group members from a list of ids).
+                let single_key = Ty { many: false, ..key_ty.clone() };
+                self.expect_kind(&single_key, &[wanted], key.span, "the key of `ref(...)`");
+                Ty { base: Base::CsRef(cs.connector.text.clone(), cs.object.text.clone()), many: key_ty.many, optional: key_ty.optional }
             }
             ExprKind::List(items) => {
                 let mut elem: Option<Ty> = None;

@@ -881,6 +881,12 @@ fn check_record(record: &Record, ty: &TypeSchema<'_>, connector: Option<&str>, s
         };
         let mut as_string = attr.clone();
         if let AttrBase::Ref(_) = attr.base {
+            if matches!(value.base, Base::CsRef(..) | Base::MvRef(_)) {
+                // `ref(connector.type, key)` names the referenced object exactly.
+                let as_ref = Ty { base: value.base.clone(), many: attr.many, optional: attr.optional };
+                check_assign(diags, &value, f.value.span, attr, &as_ref, &|_, _| Ok(()));
+                continue;
+            }
             as_string.base = AttrBase::Kind(metasync_runtime::value::ValueKind::String);
         }
         check_assign(diags, &value, f.value.span, &as_string, &target, &|_, _| Ok(()));
