@@ -1,0 +1,120 @@
+//! The `metasync` binary: exit codes, output formats, `explain` and `tokens`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf()
+}
+
+fn metasync(args: &[&str]) -> Output {
+    let exe = env!("CARGO_BIN_EXE_metasync");
+    let out = Command::new(exe).args(args).current_dir(root()).env("NO_COLOR", "1").output();
+    match out {
+        Ok(o) => o,
+        Err(e) => unreachable_output(&e.to_string()),
+    }
+}
+
+fn unreachable_output(why: &str) -> Output {
+    assert!(why.is_empty(), "cannot run metasync: {why}");
+    Command::new("true").output().unwrap_or_else(|_| std::process::exit(1))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const BROKEN: &str = "tests/cases/check/E0103_flow_source.sync";
+const WARNING: &str = "tests/cases/check/W0004_unused_metaverse_attribute.sync";
+
+#[test]
+fn check_exit_codes() {
+    let clean = metasync(&["check", "rules/"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert_eq!(stdout(&clean), "no problems\n");
+
+    let broken = metasync(&["check", BROKEN]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stdout(&broken).contains("error[E0103]"), "{}", stdout(&broken));
+
+    let warning = metasync(&["check", WARNING]);
+    assert_eq!(warning.status.code(), Some(0), "{}", stdout(&warning));
+    let denied = metasync(&["check", "--deny-warnings", WARNING]);
+    assert_eq!(denied.status.code(), Some(1));
+
+    let missing = metasync(&["check", "does/not/exist"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("does/not/exist"));
+
+    let usage = metasync(&["check", "--format", "xml"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn check_json_has_one_object_per_diagnostic() {
+    let out = metasync(&["check", "--format", "json", BROKEN]);
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap_or_default();
+    let items = value.as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "{value:#}");
+    let d = items.first().cloned().unwrap_or_default();
+    for key in ["file", "line", "column", "byte_range", "code", "severity", "message", "help"] {
+        assert!(d.get(key).is_some(), "missing `{key}` in {d:#}");
+    }
+    assert_eq!(d["code"], "E0103");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], BROKEN);
+}
+
+#[test]
+fn check_sarif_is_sarif_2_1_0() {
+    let out = metasync(&["check", "--format", "sarif", BROKEN]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap_or_default();
+    assert_eq!(value["version"], "2.1.0");
+    let run = &value["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "metasync");
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "E0103");
+    assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], BROKEN);
+    assert!(result["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().is_some_and(|l| l > 1));
+}
+
+#[test]
+fn explain_lists_and_prints_every_code() {
+    let list = metasync(&["explain", "--list"]);
+    assert_eq!(list.status.code(), Some(0));
+    let text = stdout(&list);
+    let codes: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(codes.len(), metasync_compiler::diagnostics::Code::ALL.len());
+    for code in codes {
+        let page = metasync(&["explain", code]);
+        assert_eq!(page.status.code(), Some(0));
+        let body = stdout(&page);
+        assert!(body.starts_with(&format!("# {code}: ")), "{code}: {body}");
+        assert!(body.contains("## Example") && body.contains("## Fix"), "{code}");
+        let lower = metasync(&["explain", &code.to_lowercase()]);
+        assert_eq!(stdout(&lower), body);
+    }
+    let unknown = metasync(&["explain", "E9999"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn tokens_prints_the_stream() {
+    let out = metasync(&["tokens", "tests/cases/syntax/ok/design_example.sync"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l.ends_with("ident \"connector\"")), "{text}");
+    insta::assert_snapshot!(text.lines().take(40).collect::<Vec<_>>().join("\n"));
+    assert_eq!(metasync(&["tokens", "missing.sync"]).status.code(), Some(2));
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in [&["--help"][..], &["check", "--help"], &["explain", "--help"], &["tokens", "--help"]] {
+        let out = metasync(sub);
+        assert_eq!(out.status.code(), Some(0), "{sub:?}");
+        assert!(stdout(&out).contains("Usage:"), "{sub:?}");
+    }
+}
