@@ -15,6 +15,7 @@ use crate::span::Span;
 use crate::syntax::lexer::{TokenKind, lex};
 use crate::syntax::parser::{ParsedItem, parse_item};
 use crate::syntax::segment::{ItemKind, segment};
+use std::sync::Arc;
 
 /// One `.sync` file.
 #[salsa::input(debug)]
@@ -49,12 +50,27 @@ pub struct Item<'db> {
     pub key: String,
     /// The parse result, spans relative to the item's start.
     #[tracked]
-    #[returns(ref)]
-    pub parsed: ParsedItem,
+    #[returns(deref)]
+    pub parsed: Arc<ParsedItem>,
     /// Where the item starts in its file.
     #[tracked]
     #[returns(copy)]
     pub offset: u32,
+}
+
+/// The text of one item, interned so that parsing it is memoized: after an edit, the file is cut
+/// into items again, but only items whose text changed are parsed again.
+#[salsa::interned(debug)]
+pub struct ItemText<'db> {
+    /// The item's text.
+    #[returns(ref)]
+    pub text: String,
+}
+
+/// Parses one item's text (memoized by text).
+#[salsa::tracked(returns(clone))]
+pub fn parse_item_text<'db>(db: &'db dyn Db, text: ItemText<'db>) -> Arc<ParsedItem> {
+    Arc::new(parse_item(text.text(db)))
 }
 
 /// A diagnostic whose spans are relative to items: the primary span to `item`, each secondary
@@ -143,7 +159,7 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> FileItems<'_> {
             continue;
         }
         let item_text = text.get(range).unwrap_or("");
-        let mut parsed = parse_item(item_text);
+        let mut parsed = parse_item_text(db, ItemText::new(db, item_text.to_string()));
         let bad: Vec<Span> = tokens
             .iter()
             .filter(|t| t.kind == TokenKind::Error && t.span.start >= seg.span.start && t.span.end <= seg.span.end)
@@ -151,6 +167,7 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> FileItems<'_> {
             .collect();
         if !bad.is_empty() {
             // The pest error at the bad token says nothing more than E0002 does.
+            let parsed = Arc::make_mut(&mut parsed);
             parsed.diagnostics.retain(|d| d.code != Code::E0001 || !bad.iter().any(|b| b.start == d.primary.span.start));
             for (i, span) in bad.iter().enumerate() {
                 let slice = item_text.get(span.range()).unwrap_or("");

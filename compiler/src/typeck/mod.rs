@@ -334,7 +334,7 @@ fn type_text(t: &TypeExpr) -> String {
 }
 
 fn same_type(a: &AttrDecl, b: &AttrDecl) -> bool {
-    a.ty.base == b.ty.base || matches!((&a.ty.base, &b.ty.base), (BaseType::Ref(x), BaseType::Ref(y)) if x.text == y.text) && a.ty.many == b.ty.many
+    base_text(&a.ty.base) == base_text(&b.ty.base) && a.ty.many == b.ty.many
 }
 
 fn check_attrs(attrs: &[AttrDecl], diags: &mut Vec<Diagnostic>) {
