@@ -133,8 +133,8 @@ fn type_schema<'db>(item: Item<'db>, span: Span, attrs: &[ast::AttrDecl]) -> Typ
 /// kind's value.
 pub fn capability_value(kind: &KindSpec, connector: &ast::Connector, name: &str) -> Option<String> {
     for setting in connector.capabilities.iter().rev() {
-        if setting.name.text == name {
-            if let ast::SettingValue::Literal(e) = &setting.value {
+        if setting.name.text == name
+            && let ast::SettingValue::Literal(e) = &setting.value {
                 match &e.kind {
                     ast::ExprKind::Literal(ast::Literal::String(s)) => return Some(s.clone()),
                     ast::ExprKind::Literal(ast::Literal::Boolean(b)) => return Some(b.to_string()),
@@ -142,7 +142,6 @@ pub fn capability_value(kind: &KindSpec, connector: &ast::Connector, name: &str)
                     _ => {}
                 }
             }
-        }
     }
     kind.capability(name).map(|c| c.value.trim_matches('"').to_string())
 }

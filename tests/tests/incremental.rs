@@ -29,11 +29,10 @@ fn editing_one_flow_rechecks_only_that_rule() {
     let log: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = Arc::clone(&log);
     let db = Database::with_events(move |event| {
-        if let salsa::EventKind::WillExecute { database_key } = event.kind {
-            if let Ok(mut l) = sink.lock() {
+        if let salsa::EventKind::WillExecute { database_key } = event.kind
+            && let Ok(mut l) = sink.lock() {
                 l.push(format!("{database_key:?}"));
             }
-        }
     });
     let text = rule_set_text(40);
     let mut rules = RuleSet::in_database(db, vec![("rules.sync".into(), text.clone())]);

@@ -304,15 +304,14 @@ impl<'a, 'db> Cx<'a, 'db> {
             );
         };
         self.reads.insert(name.text.clone());
-        if let Source::Cs { inbound: true, .. } = self.source {
-            if attr.operation == Operation::Export {
+        if let Source::Cs { inbound: true, .. } = self.source
+            && attr.operation == Operation::Export {
                 self.diags.push(
                     Diagnostic::new(Code::E0203, name.span, format!("`{}` is export-only and is never imported", name.text))
                         .with_label("read on import")
                         .with_help("declare the attribute `(import, export)` if the connected system returns it, or do not read it here"),
                 );
             }
-        }
         let ty = match connector {
             Some(c) => Ty::of_cs_attr(c, attr),
             None => Ty::of_mv_attr(attr),
@@ -457,17 +456,16 @@ impl<'a, 'db> Cx<'a, 'db> {
                 let r = self.infer(rhs, false);
                 self.expect_kind(&l, &[ValueKind::String], lhs.span, "the value tested by `matches`");
                 self.expect_kind(&r, &[ValueKind::String], rhs.span, "the pattern of `matches`");
-                if let ExprKind::Literal(Literal::String(pattern)) = &rhs.kind {
-                    if let Err(err) = regex::Regex::new(pattern) {
+                if let ExprKind::Literal(Literal::String(pattern)) = &rhs.kind
+                    && let Err(err) = regex::Regex::new(pattern) {
                         let detail = err.to_string();
-                        let last = detail.lines().filter(|l| !l.trim().is_empty()).next_back().unwrap_or("").trim().to_string();
+                        let last = detail.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
                         self.diags.push(
                             Diagnostic::new(Code::E0214, rhs.span, format!("invalid regular expression: {}", last.trim_start_matches("error: ")))
                                 .with_label("does not compile")
                                 .with_help("the syntax is that of the Rust `regex` crate; write patterns as raw strings `r\"...\"` to keep backslashes"),
                         );
                     }
-                }
                 Ty::boolean()
             }
         }

@@ -46,7 +46,7 @@ fn duplicate(diags: &mut Vec<Diagnostic>, what: &str, name: &str, span: Span, fi
         Diagnostic::new(Code::E0107, span, format!("{what} `{name}` is defined twice"))
             .with_label("defined again here")
             .with_secondary(first, "first defined here")
-            .with_help(format!("remove one of them or rename it")),
+            .with_help("remove one of them or rename it".to_string()),
     );
 }
 
@@ -180,8 +180,8 @@ fn check_connector(item: Item<'_>, c: &Connector, diags: &mut Vec<Diagnostic>) {
             }
         }
         for a in &o.attributes {
-            if let BaseType::Ref(target) = &a.ty.base {
-                if !c.objects.iter().any(|o2| o2.name.text == target.text) {
+            if let BaseType::Ref(target) = &a.ty.base
+                && !c.objects.iter().any(|o2| o2.name.text == target.text) {
                     let names = c.objects.iter().map(|o2| o2.name.text.as_str());
                     diags.push(
                         Diagnostic::new(Code::E0101, target.span, format!("connector `{}` has no object type `{}`", c.name.text, target.text))
@@ -189,7 +189,6 @@ fn check_connector(item: Item<'_>, c: &Connector, diags: &mut Vec<Diagnostic>) {
                             .with_help(did_you_mean(&target.text, "object type", names)),
                     );
                 }
-            }
             match attr_types.get(a.name.text.as_str()) {
                 Some((first, first_type)) if !same_type(first, a) => {
                     diags.push(
@@ -370,8 +369,8 @@ fn check_metaverse(mv: &Metaverse, schema: &Schema<'_>, diags: &mut Vec<Diagnost
                     );
                 }
             }
-            if let BaseType::Ref(target) = &a.ty.base {
-                if !schema.mv_types.contains_key(&target.text) {
+            if let BaseType::Ref(target) = &a.ty.base
+                && !schema.mv_types.contains_key(&target.text) {
                     let names = schema.mv_types.keys().map(String::as_str);
                     diags.push(
                         Diagnostic::new(Code::E0102, target.span, format!("unknown metaverse type `{}`", target.text))
@@ -379,7 +378,6 @@ fn check_metaverse(mv: &Metaverse, schema: &Schema<'_>, diags: &mut Vec<Diagnost
                             .with_help(did_you_mean(&target.text, "metaverse type", names)),
                     );
                 }
-            }
         }
         for (i, d) in t.deletions.iter().enumerate() {
             if i > 0 {
@@ -623,7 +621,6 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
         }
     }
 
-    #[expect(clippy::too_many_arguments, reason = "the flow's whole context")]
     fn flow(
         &mut self,
         f: &Flow,
@@ -673,15 +670,14 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
             );
             return;
         }
-        if let Some((_, span)) = f.merge {
-            if !attr.many {
+        if let Some((_, span)) = f.merge
+            && !attr.many {
                 self.diags.push(
                     Diagnostic::new(Code::E0217, span, format!("`{}` is single-valued: there is nothing to merge", f.target.text))
                         .with_label("merge policy on a single value")
                         .with_help("remove `merge ...`; merge policies are for multi-valued attributes"),
                 );
             }
-        }
         let target_ty = if inbound { Ty::of_mv_attr(attr) } else { Ty::of_cs_attr(connector, attr) };
         let heads = self.heads;
         let ref_ok = |from: &Base, to: &Base| -> Result<(), String> {
@@ -757,11 +753,10 @@ fn contradiction(e: &Expr) -> bool {
                 collect(b, out);
             }
             ExprKind::Binary(BinaryOp::Eq, a, b) => {
-                if let (ExprKind::Var(n), ExprKind::Literal(l)) | (ExprKind::Literal(l), ExprKind::Var(n)) = (&a.kind, &b.kind) {
-                    if !matches!(l, Literal::Null) {
+                if let (ExprKind::Var(n), ExprKind::Literal(l)) | (ExprKind::Literal(l), ExprKind::Var(n)) = (&a.kind, &b.kind)
+                    && !matches!(l, Literal::Null) {
                         out.push((n.text.clone(), l));
                     }
-                }
             }
             _ => {}
         }
@@ -803,15 +798,17 @@ fn check_test(t: &Test, schema: &Schema<'_>, diags: &mut Vec<Diagnostic>) {
             TestStmt::Given(g) => {
                 let Some(ty) = resolve_cs_quiet(&g.cs_type, schema, diags) else { continue };
                 check_record(&g.record, ty, Some(&g.cs_type.connector.text), schema, diags);
-                if let Some(anchor) = &ty.anchor {
-                    if !g.record.fields.iter().any(|f| &f.name.text == anchor) {
+                // A system-assigned (import-only) anchor may be left out when the object is named
+                // by its DN: import matches by anchor, then by DN.
+                if let Some(anchor) = &ty.anchor
+                    && !(g.dn.is_some() && ty.attrs.get(anchor).is_some_and(|a| a.operation == Operation::Import))
+                    && !g.record.fields.iter().any(|f| &f.name.text == anchor) {
                         diags.push(
                             Diagnostic::new(Code::E0223, g.cs_type.span, format!("this `{}.{}` has no value for its anchor `{anchor}`", g.cs_type.connector.text, g.cs_type.object.text))
                                 .with_label("no anchor")
                                 .with_help(format!("add `{anchor}: ...` to the record")),
                         );
                     }
-                }
             }
             TestStmt::Expect(e) => {
                 let (ty, connector) = match &e.target {
@@ -871,8 +868,22 @@ fn check_record(record: &Record, ty: &TypeSchema<'_>, connector: Option<&str>, s
             continue;
         };
         let mut cx = Cx::new(schema, Source::Literals);
-        let value = cx.infer(&f.value, false);
+        let mut value = cx.infer(&f.value, false);
         diags.extend(cx.diags);
+        // GUIDs have no literal of their own: a test writes them as text in the usual form.
+        if attr.base == AttrBase::Kind(metasync_runtime::value::ValueKind::Guid)
+            && let ExprKind::Literal(Literal::String(text)) = &f.value.kind
+        {
+            if !is_guid_text(text) {
+                diags.push(
+                    Diagnostic::new(Code::E0200, f.value.span, format!("`{text}` is not a GUID"))
+                        .with_label("expected a GUID")
+                        .with_help("write a GUID as 32 hexadecimal digits in groups of 8-4-4-4-12, e.g. `\"3f2504e0-4f89-11d3-9a0c-0305e82c3301\"`"),
+                );
+                continue;
+            }
+            value.base = Base::Kind(metasync_runtime::value::ValueKind::Guid);
+        }
         // References in test records are written as the referenced object's anchor or DN.
         let target = match (&attr.base, connector) {
             (AttrBase::Ref(_), _) => Ty { base: Base::Kind(metasync_runtime::value::ValueKind::String), many: attr.many, optional: attr.optional },
@@ -891,6 +902,14 @@ fn check_record(record: &Record, ty: &TypeSchema<'_>, connector: Option<&str>, s
         }
         check_assign(diags, &value, f.value.span, &as_string, &target, &|_, _| Ok(()));
     }
+}
+
+/// Whether `text` is a GUID written 8-4-4-4-12 (braces allowed).
+pub fn is_guid_text(text: &str) -> bool {
+    let t = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(text);
+    let groups: Vec<&str> = t.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// Names of all attributes of a type, for usage tracking.
