@@ -108,9 +108,18 @@ pub struct Schema<'db> {
     pub connectors: BTreeMap<String, ConnectorSchema<'db>>,
     /// Metaverse types by name (first declaration wins).
     pub mv_types: BTreeMap<String, TypeSchema<'db>>,
+    /// Connectors whose declaration has a syntax error: uses of them are not reported again.
+    pub broken_connectors: BTreeSet<String>,
+    /// Some `metaverse` block has a syntax error: unknown metaverse types are not reported.
+    pub broken_metaverse: bool,
 }
 
 impl<'db> Schema<'db> {
+    /// Whether an unknown connector name should be reported (not when its declaration is broken).
+    pub fn report_unknown_connector(&self, name: &str) -> bool {
+        !self.broken_connectors.contains(name)
+    }
+
     /// The connector object type `connector.object`.
     pub fn cs_type(&self, connector: &str, object: &str) -> Option<&TypeSchema<'db>> {
         self.connectors.get(connector)?.objects.get(object)
@@ -169,6 +178,10 @@ pub fn schema(db: &dyn Db, _ws: Workspace) -> Schema<'_> {
             continue;
         }
         match &item.parsed(db).ast {
+            None if item.kind(db) == ItemKind::Connector => {
+                schema.broken_connectors.insert(item.key(db).clone());
+            }
+            None => schema.broken_metaverse = true,
             Some(ItemAst::Connector(c)) => {
                 if schema.connectors.contains_key(&c.name.text) {
                     continue;

@@ -47,6 +47,8 @@ pub struct Summary {
     pub writes: Vec<Write>,
     /// Metaverse attributes read: (type, attribute).
     pub reads: BTreeSet<(String, String)>,
+    /// The item has a syntax error, so what it uses is unknown.
+    pub broken: bool,
 }
 
 fn collect_vars(e: &Expr, out: &mut BTreeSet<String>) {
@@ -74,7 +76,10 @@ fn collect_vars(e: &Expr, out: &mut BTreeSet<String>) {
 #[salsa::tracked(returns(ref))]
 pub fn summary<'db>(db: &'db dyn Db, item: Item<'db>) -> Summary {
     let mut s = Summary::default();
-    let Some(ast) = &item.parsed(db).ast else { return s };
+    let Some(ast) = &item.parsed(db).ast else {
+        s.broken = true;
+        return s;
+    };
     match ast {
         ItemAst::Connector(c) => {
             s.defines.push(("connector", c.name.text.clone(), c.name.span));
@@ -222,7 +227,10 @@ pub fn check_workspace<'db>(db: &'db dyn Db, _ws: Workspace) -> Vec<Finding<'db>
         }
     }
 
-    // Unused declarations.
+    // Unused declarations: unknowable while some item does not parse (it may use them).
+    if summaries.iter().any(|(_, s)| s.broken) {
+        return out;
+    }
     let mut used_connectors = BTreeSet::new();
     let mut used_cs = BTreeSet::new();
     let mut used_mv = BTreeSet::new();

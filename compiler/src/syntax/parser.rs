@@ -103,6 +103,14 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
     };
     let found = found_at(text, pos);
     let (message, label) = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() && positives.iter().all(|r| continues_expression(*r)) => {
+            // Only operators could have continued: the expression was complete, so what is
+            // missing is most likely a separator or a closing bracket before this token.
+            let diag = Diagnostic::new(Code::E0001, found.1, format!("unexpected {} after a complete expression", found.0))
+                .with_label("a `,` or a closing bracket may be missing before this")
+                .with_help("separate record fields and list elements with `,`; close every `(`, `[` and `{`");
+            return diag;
+        }
         ErrorVariant::ParsingError { positives, .. } => {
             let mut names: Vec<&'static str> = positives.iter().filter_map(|r| describe(*r)).collect();
             names.sort_unstable();
@@ -117,12 +125,72 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         ErrorVariant::CustomError { message } => (message.clone(), String::new()),
     };
     let mut diag = Diagnostic::new(Code::E0001, found.1, message).with_label(label);
-    if let Some(help) = syntax_help(text, pos) {
+    let positives: &[Rule] = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives,
+        ErrorVariant::CustomError { .. } => &[],
+    };
+    let found_word = text.get(found.1.range()).unwrap_or("");
+    if let Some(word) = misspelled_keyword(found_word, positives) {
+        diag = diag.with_help(format!("did you mean `{word}`?"));
+    } else if positives.contains(&Rule::flow) {
+        diag = diag.with_help("a flow is written `target <- value`, one per line");
+    } else if let Some(help) = syntax_help(text, pos) {
         diag = diag.with_help(help);
     } else {
         diag = diag.with_help("see docs/language.md for the form of each item");
     }
+    if found.0 == "end of item"
+        && let Some(open) = unclosed_brace(text) {
+            diag = diag.with_secondary(open, "this `{` is never closed");
+        }
     diag
+}
+
+/// The keyword the misspelled `word` most likely stands for, among those pest expected.
+fn misspelled_keyword(word: &str, positives: &[Rule]) -> Option<&'static str> {
+    if word.is_empty() || !word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut candidates: Vec<&'static str> = Vec::new();
+    for rule in positives {
+        match rule {
+            Rule::type_expr | Rule::scalar_type | Rule::many_type | Rule::ref_type => {
+                candidates.extend(["string", "integer", "boolean", "datetime", "binary", "guid", "ref"]);
+            }
+            Rule::step | Rule::full_or_delta => candidates.extend(["full", "delta", "export"]),
+            Rule::import_or_sync => candidates.extend(["import", "sync"]),
+            Rule::deprovision_action => candidates.extend(["delete", "disconnect", "keep"]),
+            Rule::merge_policy => candidates.extend(["union", "replace"]),
+            Rule::export_change => candidates.extend(["add", "update", "delete"]),
+            Rule::container | Rule::container_kind => candidates.extend(["include", "exclude", "partition"]),
+            Rule::attr_modifier => candidates.extend(["anchor", "required"]),
+            Rule::presence_kind => candidates.extend(["present", "null"]),
+            Rule::operation | Rule::operation_kind => candidates.extend(["import", "export"]),
+            other => {
+                if let Some(name) = describe(*other)
+                    && let Some(kw) = name.strip_prefix('`').and_then(|n| n.strip_suffix('`'))
+                        && kw.chars().all(|c| c.is_ascii_alphabetic() || c == '_') {
+                            candidates.push(kw);
+                        }
+            }
+        }
+    }
+    crate::suggest::closest(word, candidates.iter().copied()).filter(|c| *c != word)
+}
+
+/// The last `{` of an item that has no matching `}`.
+fn unclosed_brace(text: &str) -> Option<Span> {
+    let mut open: Vec<Span> = Vec::new();
+    for tok in crate::syntax::lexer::lex(text) {
+        match tok.kind {
+            crate::syntax::lexer::TokenKind::LBrace => open.push(tok.span),
+            crate::syntax::lexer::TokenKind::RBrace => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }
 
 /// What is at `pos`, for a message, and the span to point at.
@@ -160,6 +228,27 @@ fn join_or(names: &[&str]) -> String {
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
+
+/// Rules that can only continue an expression that is already complete.
+fn continues_expression(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::compare_op
+            | Rule::sum_op
+            | Rule::product_op
+            | Rule::kw_and
+            | Rule::kw_or
+            | Rule::kw_is
+            | Rule::kw_in
+            | Rule::kw_not
+            | Rule::membership_not
+            | Rule::kw_matches
+            | Rule::compare
+            | Rule::presence
+            | Rule::membership
+            | Rule::matching
+    )
 }
 
 /// Human names for what pest expected (`None`: not worth mentioning).
@@ -259,9 +348,48 @@ fn describe(rule: Rule) -> Option<&'static str> {
 // ---------------------------------------------------------------------------------------------
 // Pairs to AST
 
+/// The span of a pair without the whitespace and comments pest's implicit skipping may have
+/// consumed at its end (`a ~ b?` keeps the skipped trivia when `b` is absent).
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let len = trimmed_len(s.as_str());
+    Span::new(s.start(), s.start() + len)
+}
+
+fn trimmed_len(text: &str) -> usize {
+    let mut t = text.trim_end();
+    loop {
+        let line_start = t.rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(t.get(line_start..).unwrap_or("")) {
+            Some(at) => t = t.get(..line_start + at).unwrap_or("").trim_end(),
+            None => return t.len(),
+        }
+    }
+}
+
+/// Where a `#` comment starts in one line, outside strings and quoted names.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '`' => quote = Some(c),
+                '#' => return Some(i),
+                _ => {}
+            },
+        }
+    }
+    None
 }
 
 /// The inner pairs that carry meaning (keywords dropped).
@@ -995,6 +1123,14 @@ mod tests {
         assert!(normalize_datetime("@2023-02-29").is_err());
         assert!(normalize_datetime("@2023-13-01").is_err());
         assert!(normalize_datetime("@2023-01-01T24:00").is_err());
+    }
+
+    #[test]
+    fn spans_exclude_trailing_trivia() {
+        assert_eq!(trimmed_len("string \n   "), 6);
+        assert_eq!(trimmed_len("string # a comment\n  # another\n"), 6);
+        assert_eq!(trimmed_len("\"a # not a comment\"  "), 19);
+        assert_eq!(trimmed_len("`odd#name` # c"), 10);
     }
 
     #[test]

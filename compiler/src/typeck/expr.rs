@@ -193,6 +193,9 @@ impl<'a, 'db> Cx<'a, 'db> {
             ExprKind::Ref(cs, key) => {
                 let key_ty = self.infer(key, false);
                 let Some(conn) = self.schema.connectors.get(&cs.connector.text) else {
+                    if !self.schema.report_unknown_connector(&cs.connector.text) {
+                        return Ty::UNKNOWN;
+                    }
                     let names = self.schema.connectors.keys().map(String::as_str);
                     return self.error(
                         Diagnostic::new(Code::E0100, cs.connector.span, format!("unknown connector `{}`", cs.connector.text))

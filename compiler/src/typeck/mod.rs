@@ -387,7 +387,7 @@ fn check_metaverse(mv: &Metaverse, schema: &Schema<'_>, diags: &mut Vec<Diagnost
                 continue;
             }
             for name in &d.from {
-                if !schema.connectors.contains_key(&name.text) {
+                if !schema.connectors.contains_key(&name.text) && schema.report_unknown_connector(&name.text) {
                     let names = schema.connectors.keys().map(String::as_str);
                     diags.push(unknown_connector(name, names));
                 }
@@ -419,8 +419,10 @@ pub const DEFAULT_PRECEDENCE: i64 = 100;
 impl<'a, 'db> RuleCheck<'a, 'db> {
     fn resolve_cs(&mut self, cs: &CsType) -> Option<(&'a ConnectorSchema<'db>, &'a TypeSchema<'db>)> {
         let Some(conn) = self.schema.connectors.get(&cs.connector.text) else {
-            let names = self.schema.connectors.keys().map(String::as_str);
-            self.diags.push(unknown_connector(&cs.connector, names));
+            if self.schema.report_unknown_connector(&cs.connector.text) {
+                let names = self.schema.connectors.keys().map(String::as_str);
+                self.diags.push(unknown_connector(&cs.connector, names));
+            }
             return None;
         };
         let Some(t) = conn.objects.get(&cs.object.text) else {
@@ -441,7 +443,7 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
 
     fn resolve_mv(&mut self, name: &Name) -> Option<&'a TypeSchema<'db>> {
         let t = self.schema.mv_types.get(&name.text);
-        if t.is_none() {
+        if t.is_none() && !self.schema.broken_metaverse {
             let names = self.schema.mv_types.keys().map(String::as_str);
             self.diags.push(
                 Diagnostic::new(Code::E0102, name.span, format!("unknown metaverse type `{}`", name.text))
@@ -778,7 +780,9 @@ fn check_profile(p: &Profile, schema: &Schema<'_>, diags: &mut Vec<Diagnostic>) 
     }
     for step in &p.steps {
         let Some(conn) = schema.connectors.get(&step.connector.text) else {
-            diags.push(unknown_connector(&step.connector, schema.connectors.keys().map(String::as_str)));
+            if schema.report_unknown_connector(&step.connector.text) {
+                diags.push(unknown_connector(&step.connector, schema.connectors.keys().map(String::as_str)));
+            }
             continue;
         };
         if step.kind == StepKind::DeltaImport && !conn.delta_import {
@@ -814,6 +818,7 @@ fn check_test(t: &Test, schema: &Schema<'_>, diags: &mut Vec<Diagnostic>) {
                 let (ty, connector) = match &e.target {
                     ExpectTarget::Metaverse(name) => match schema.mv_types.get(&name.text) {
                         Some(t) => (Some(t), None),
+                        None if schema.broken_metaverse => (None, None),
                         None => {
                             diags.push(
                                 Diagnostic::new(Code::E0102, name.span, format!("unknown metaverse type `{}`", name.text))
@@ -837,7 +842,9 @@ fn check_test(t: &Test, schema: &Schema<'_>, diags: &mut Vec<Diagnostic>) {
 
 fn resolve_cs_quiet<'s, 'db>(cs: &CsType, schema: &'s Schema<'db>, diags: &mut Vec<Diagnostic>) -> Option<&'s TypeSchema<'db>> {
     let Some(conn) = schema.connectors.get(&cs.connector.text) else {
-        diags.push(unknown_connector(&cs.connector, schema.connectors.keys().map(String::as_str)));
+        if schema.report_unknown_connector(&cs.connector.text) {
+            diags.push(unknown_connector(&cs.connector, schema.connectors.keys().map(String::as_str)));
+        }
         return None;
     };
     let t = conn.objects.get(&cs.object.text);
