@@ -8,4 +8,5 @@
 
 pub mod builtins;
 pub mod connectors;
+pub mod text;
 pub mod value;

@@ -428,7 +428,7 @@ impl Builder {
             body.to_string()
         } else {
             let body = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw);
-            match unescape(body) {
+            match metasync_runtime::text::unescape(body) {
                 Ok(v) => v,
                 Err((offset, len, why)) => {
                     let at = Span::new(span.start as usize + 1 + offset, span.start as usize + 1 + offset + len);
@@ -987,48 +987,6 @@ fn placeholder_cs(span: Span) -> CsType {
     CsType { connector: Name { text: String::new(), span }, object: Name { text: String::new(), span }, span }
 }
 
-/// Resolves escapes; on failure returns (offset in body, length, reason).
-fn unescape(body: &str) -> Result<String, (usize, usize, String)> {
-    let mut out = String::with_capacity(body.len());
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some((_, e)) = chars.next() else {
-            return Err((i, 1, "a backslash at the end".into()));
-        };
-        match e {
-            '"' => out.push('"'),
-            '\\' => out.push('\\'),
-            'n' => out.push('\n'),
-            'r' => out.push('\r'),
-            't' => out.push('\t'),
-            '0' => out.push('\0'),
-            'u' => {
-                let rest = body.get(i + 2..).unwrap_or("");
-                let close = rest.find('}');
-                let hex = rest.strip_prefix('{').and_then(|r| close.and_then(|c| r.get(..c.saturating_sub(1))));
-                let Some(hex) = hex else {
-                    return Err((i, 2, "`\\u` must be followed by `{HEX}`".into()));
-                };
-                let len = 2 + hex.len() + 2;
-                let ch = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
-                let Some(ch) = ch else {
-                    return Err((i, len, format!("`{hex}` is not a Unicode scalar value")));
-                };
-                out.push(ch);
-                for _ in 0..hex.len() + 2 {
-                    chars.next();
-                }
-            }
-            other => return Err((i, 1 + other.len_utf8(), format!("unknown escape `\\{other}`"))),
-        }
-    }
-    Ok(out)
-}
-
 /// Checks a datetime literal and writes it in RFC 3339, UTC (`2024-01-05T10:00:00Z`).
 pub fn normalize_datetime(raw: &str) -> Result<String, String> {
     let text = raw.strip_prefix('@').unwrap_or(raw);
@@ -1133,11 +1091,4 @@ mod tests {
         assert_eq!(trimmed_len("`odd#name` # c"), 10);
     }
 
-    #[test]
-    fn escapes() {
-        assert_eq!(unescape(r#"a\"b\\c\n\u{e9}"#).as_deref(), Ok("a\"b\\c\né"));
-        assert!(unescape(r"\q").is_err());
-        assert!(unescape(r"\u{110000}").is_err());
-        assert!(unescape(r"\u00e9").is_err());
-    }
 }

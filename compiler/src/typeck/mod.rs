@@ -137,7 +137,7 @@ fn check_connector(item: Item<'_>, c: &Connector, diags: &mut Vec<Diagnostic>) {
     }
     // Containers.
     for container in &c.containers {
-        if let Err(why) = check_dn(&container.dn.value) {
+        if let Err(why) = metasync_runtime::text::check_dn(&container.dn.value) {
             diags.push(invalid_dn(container.dn.span, &container.dn.value, &why));
         }
     }
@@ -237,46 +237,6 @@ fn invalid_dn(span: Span, dn: &str, why: &str) -> Diagnostic {
         .with_help("a DN is a comma-separated list of `attribute=value` parts, e.g. `ou=people,dc=example,dc=org`")
 }
 
-/// Checks the syntax of an LDAP DN (RFC 4514): non-empty `attr=value` parts separated by
-/// unescaped commas.
-pub fn check_dn(dn: &str) -> Result<(), String> {
-    if dn.trim().is_empty() {
-        return Err("it is empty".into());
-    }
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut chars = dn.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                current.push(c);
-                match chars.next() {
-                    Some(n) => current.push(n),
-                    None => return Err("it ends with a lone backslash".into()),
-                }
-            }
-            ',' => parts.push(std::mem::take(&mut current)),
-            _ => current.push(c),
-        }
-    }
-    parts.push(current);
-    for part in &parts {
-        for ava in part.split('+') {
-            let Some((attr, value)) = ava.split_once('=') else {
-                return Err(format!("`{}` has no `=`", part.trim()));
-            };
-            let attr = attr.trim();
-            if attr.is_empty() || !attr.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
-                return Err(format!("`{attr}` is not an attribute type"));
-            }
-            if value.trim().is_empty() {
-                return Err(format!("`{}` has an empty value", part.trim()));
-            }
-        }
-    }
-    Ok(())
-}
-
 fn check_option_value(ty: OptionType, e: &Expr, name: &str, diags: &mut Vec<Diagnostic>) {
     let lit = match &e.kind {
         ExprKind::Literal(l) => Some(l),
@@ -286,12 +246,12 @@ fn check_option_value(ty: OptionType, e: &Expr, name: &str, diags: &mut Vec<Diag
         OptionType::String => (matches!(lit, Some(Literal::String(_))), "a string".into()),
         OptionType::Path => (matches!(lit, Some(Literal::String(s)) if !s.is_empty()), "a path in quotes".into()),
         OptionType::Url => (
-            matches!(lit, Some(Literal::String(s)) if s.contains("://")),
+            matches!(lit, Some(Literal::String(s)) if metasync_runtime::text::is_url(s)),
             "a URL in quotes, e.g. `\"ldap://127.0.0.1:389\"`".into(),
         ),
         OptionType::Dn => {
             if let Some(Literal::String(s)) = lit {
-                if let Err(why) = check_dn(s) {
+                if let Err(why) = metasync_runtime::text::check_dn(s) {
                     diags.push(invalid_dn(e.span, s, &why));
                 }
                 (true, String::new())

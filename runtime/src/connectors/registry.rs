@@ -33,7 +33,7 @@ impl OptionType {
         match self {
             OptionType::String => parse_string(text).is_some(),
             OptionType::Path => parse_string(text).is_some_and(|s| !s.is_empty()),
-            OptionType::Url => parse_string(text).is_some_and(|s| is_url(&s)),
+            OptionType::Url => parse_string(text).is_some_and(|s| crate::text::is_url(&s)),
             OptionType::Dn => parse_string(text).is_some_and(|s| is_dn(&s)),
             OptionType::Integer => {
                 text.starts_with(|c: char| c.is_ascii_digit())
@@ -75,38 +75,12 @@ fn parse_string(text: &str) -> Option<String> {
         return (!inner.contains(['"', '\n', '\r'])).then(|| inner.to_owned());
     }
     let inner = text.strip_prefix('"')?.strip_suffix('"')?;
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' | '\n' | '\r' => return None,
-            '\\' => match chars.next()? {
-                '"' => out.push('"'),
-                '\\' => out.push('\\'),
-                'n' => out.push('\n'),
-                'r' => out.push('\r'),
-                't' => out.push('\t'),
-                '0' => out.push('\0'),
-                'u' => {
-                    if chars.next()? != '{' {
-                        return None;
-                    }
-                    let mut hex = String::new();
-                    loop {
-                        match chars.next()? {
-                            '}' => break,
-                            h if h.is_ascii_hexdigit() && hex.len() < 6 => hex.push(h),
-                            _ => return None,
-                        }
-                    }
-                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
-                }
-                _ => return None,
-            },
-            c => out.push(c),
-        }
+    // A quote may only appear escaped; the escapes themselves are the compiler's.
+    let unescaped_quote = inner.replace("\\\\", "").replace("\\\"", "").contains(['"', '\n', '\r']);
+    if unescaped_quote {
+        return None;
     }
-    Some(out)
+    crate::text::unescape(inner).ok()
 }
 
 /// The strings of a list literal `["a", "b"]` (a trailing comma is allowed).
@@ -156,54 +130,9 @@ fn parse_string_list(text: &str) -> Option<Vec<String>> {
     Some(items)
 }
 
-/// `scheme://rest`, with a scheme of a letter then letters, digits, `+`, `-` or `.`.
-fn is_url(text: &str) -> bool {
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && !rest.is_empty()
-        && !rest.chars().any(char::is_whitespace)
-}
-
-/// A distinguished name: empty (the root), or components `type=value` separated by unescaped
-/// commas, each possibly multi-valued with `+`; types are names or numeric OIDs.
+/// A distinguished name, or empty (the root).
 fn is_dn(text: &str) -> bool {
-    if text.trim().is_empty() {
-        return true;
-    }
-    let mut parts: Vec<String> = vec![String::new()];
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(escaped) => {
-                    if let Some(last) = parts.last_mut() {
-                        last.push('\\');
-                        last.push(escaped);
-                    }
-                }
-                None => return false,
-            },
-            ',' | '+' => parts.push(String::new()),
-            c => {
-                if let Some(last) = parts.last_mut() {
-                    last.push(c);
-                }
-            }
-        }
-    }
-    parts.iter().all(|part| {
-        part.split_once('=').is_some_and(|(ty, _)| {
-            let ty = ty.trim();
-            !ty.is_empty()
-                && ty
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-        })
-    })
+    text.trim().is_empty() || crate::text::check_dn(text).is_ok()
 }
 
 /// One configuration option of a connector kind.
