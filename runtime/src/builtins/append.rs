@@ -1,7 +1,6 @@
 //! `append(text, suffix)`: append `suffix` to `text`.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `append`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,10 +8,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["Append"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "suffix", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::new("suffix", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

@@ -1,7 +1,6 @@
 //! `bit_and(value1, value2)`: bitwise and of two integers.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `bit_and`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,10 +8,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Math,
     microsoft: &["BitAnd"],
     params: &[
-        Param { name: "value1", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
-        Param { name: "value2", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param::new("value1", TypeSpec::INTEGER),
+        Param::new("value2", TypeSpec::INTEGER),
     ],
-    returns: TypeSpec::Kind(ValueKind::Integer),
+    returns: TypeSpec::INTEGER,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

@@ -3,7 +3,6 @@
 //! Text `"true"`/`"false"` (any case) converts too; other text is an error.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `bool`.
 pub const SIGNATURE: Signature = Signature {
@@ -11,9 +10,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Conversion,
     microsoft: &["CBool"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+        Param::new("value", TypeSpec::Any),
     ],
-    returns: TypeSpec::Kind(ValueKind::Boolean),
+    returns: TypeSpec::BOOLEAN,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

@@ -10,7 +10,7 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Evaluation,
     microsoft: &["Coalesce"],
     params: &[
-        Param { name: "values", ty: TypeSpec::T, omittable: false, variadic: true },
+        Param::variadic("values", TypeSpec::T),
     ],
     returns: TypeSpec::T,
     nulls: Nulls::AllMissing,

@@ -1,7 +1,6 @@
 //! `count(values)`: the number of values of a multi-valued value; 0 when it is missing.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `count`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,9 +8,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::MultiValued,
     microsoft: &["Count"],
     params: &[
-        Param { name: "values", ty: TypeSpec::ManyAny, omittable: false, variadic: false },
+        Param::new("values", TypeSpec::ManyAny),
     ],
-    returns: TypeSpec::Kind(ValueKind::Integer),
+    returns: TypeSpec::INTEGER,
     nulls: Nulls::Handled,
     pure: true,
     fallible: false,

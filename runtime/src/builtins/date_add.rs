@@ -3,7 +3,6 @@
 //! `number` may be negative. An unknown interval is an error.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `date_add`.
 pub const SIGNATURE: Signature = Signature {
@@ -11,11 +10,11 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::DateTime,
     microsoft: &["DateAdd"],
     params: &[
-        Param { name: "interval", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "number", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
-        Param { name: "date", ty: TypeSpec::Kind(ValueKind::DateTime), omittable: false, variadic: false },
+        Param::new("interval", TypeSpec::STRING),
+        Param::new("number", TypeSpec::INTEGER),
+        Param::new("date", TypeSpec::DATETIME),
     ],
-    returns: TypeSpec::Kind(ValueKind::DateTime),
+    returns: TypeSpec::DATETIME,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

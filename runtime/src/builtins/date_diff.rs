@@ -3,7 +3,6 @@
 //! An unknown interval is an error.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `date_diff`.
 pub const SIGNATURE: Signature = Signature {
@@ -11,11 +10,11 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::DateTime,
     microsoft: &["DateDiff"],
     params: &[
-        Param { name: "interval", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "date1", ty: TypeSpec::Kind(ValueKind::DateTime), omittable: false, variadic: false },
-        Param { name: "date2", ty: TypeSpec::Kind(ValueKind::DateTime), omittable: false, variadic: false },
+        Param::new("interval", TypeSpec::STRING),
+        Param::new("date1", TypeSpec::DATETIME),
+        Param::new("date2", TypeSpec::DATETIME),
     ],
-    returns: TypeSpec::Kind(ValueKind::Integer),
+    returns: TypeSpec::INTEGER,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

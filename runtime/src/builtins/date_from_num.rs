@@ -3,7 +3,6 @@
 //! An error for numbers outside the range of dates.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `date_from_num`.
 pub const SIGNATURE: Signature = Signature {
@@ -11,9 +10,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::DateTime,
     microsoft: &["DateFromNum"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param::new("value", TypeSpec::INTEGER),
     ],
-    returns: TypeSpec::Kind(ValueKind::DateTime),
+    returns: TypeSpec::DATETIME,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

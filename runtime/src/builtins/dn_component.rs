@@ -4,7 +4,6 @@
 //! Pass a reference through `str` first.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `dn_component`.
 pub const SIGNATURE: Signature = Signature {
@@ -12,10 +11,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Directory,
     microsoft: &["DNComponent"],
     params: &[
-        Param { name: "dn", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "number", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param::new("dn", TypeSpec::STRING),
+        Param::new("number", TypeSpec::INTEGER),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::MayBeMissing,
     pure: true,
     fallible: true,

@@ -4,7 +4,6 @@
 //! `dn` has fewer components; an error when `dn` is not a distinguished name.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `dn_component_rev`.
 pub const SIGNATURE: Signature = Signature {
@@ -12,11 +11,11 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Directory,
     microsoft: &["DNComponentRev"],
     params: &[
-        Param { name: "dn", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "number", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
-        Param { name: "ignore_dc", ty: TypeSpec::Kind(ValueKind::Boolean), omittable: true, variadic: false },
+        Param::new("dn", TypeSpec::STRING),
+        Param::new("number", TypeSpec::INTEGER),
+        Param::omittable("ignore_dc", TypeSpec::BOOLEAN),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::MayBeMissing,
     pure: true,
     fallible: true,

@@ -1,7 +1,6 @@
 //! `error(message)`: fail the flow for this object with `message`.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `error`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,7 +8,7 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Flow,
     microsoft: &["Error"],
     params: &[
-        Param { name: "message", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("message", TypeSpec::STRING),
     ],
     returns: TypeSpec::Any,
     nulls: Nulls::Handled,

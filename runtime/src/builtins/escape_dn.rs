@@ -5,7 +5,6 @@
 //! `"cn=" + escape_dn(displayName)`.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `escape_dn`.
 pub const SIGNATURE: Signature = Signature {
@@ -13,9 +12,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Directory,
     microsoft: &["EscapeDNComponent"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("value", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

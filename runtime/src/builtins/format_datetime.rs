@@ -4,7 +4,6 @@
 //! format, write another) is `format_datetime(to_datetime(text), format)`. An invalid format is an error.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `format_datetime`.
 pub const SIGNATURE: Signature = Signature {
@@ -12,10 +11,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::DateTime,
     microsoft: &["FormatDateTime"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Kind(ValueKind::DateTime), omittable: false, variadic: false },
-        Param { name: "format", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("value", TypeSpec::DATETIME),
+        Param::new("format", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

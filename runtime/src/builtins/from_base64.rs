@@ -4,7 +4,6 @@
 //! in the encoding, or an unknown encoding are errors.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `from_base64`.
 pub const SIGNATURE: Signature = Signature {
@@ -12,10 +11,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Conversion,
     microsoft: &["ConvertFromBase64"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "encoding", ty: TypeSpec::Kind(ValueKind::String), omittable: true, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::omittable("encoding", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

@@ -1,7 +1,6 @@
 //! `guid()`: a new random guid as text (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`).
 
 use super::{Category, Example, Nulls, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `guid`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,7 +8,7 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["Guid"],
     params: &[],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Handled,
     pure: false,
     fallible: false,

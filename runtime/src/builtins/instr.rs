@@ -3,7 +3,6 @@
 //! `start` defaults to 1; `ignore_case` defaults to `false` (Microsoft's `vbBinaryCompare`; `true` is `vbTextCompare`).
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `instr`.
 pub const SIGNATURE: Signature = Signature {
@@ -11,12 +10,12 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["InStr"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "search", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "start", ty: TypeSpec::Kind(ValueKind::Integer), omittable: true, variadic: false },
-        Param { name: "ignore_case", ty: TypeSpec::Kind(ValueKind::Boolean), omittable: true, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::new("search", TypeSpec::STRING),
+        Param::omittable("start", TypeSpec::INTEGER),
+        Param::omittable("ignore_case", TypeSpec::BOOLEAN),
     ],
-    returns: TypeSpec::Kind(ValueKind::Integer),
+    returns: TypeSpec::INTEGER,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

@@ -1,7 +1,6 @@
 //! `int(value)`: convert text or a number to an integer.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `int`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,9 +8,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Conversion,
     microsoft: &["CNum"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+        Param::new("value", TypeSpec::Any),
     ],
-    returns: TypeSpec::Kind(ValueKind::Integer),
+    returns: TypeSpec::INTEGER,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

@@ -1,7 +1,6 @@
 //! `is_bit_set(value, flag)`: the bit that `flag` holds is set in `value`.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `is_bit_set`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,10 +8,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Evaluation,
     microsoft: &["IsBitSet"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
-        Param { name: "flag", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param::new("value", TypeSpec::INTEGER),
+        Param::new("flag", TypeSpec::INTEGER),
     ],
-    returns: TypeSpec::Kind(ValueKind::Boolean),
+    returns: TypeSpec::BOOLEAN,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

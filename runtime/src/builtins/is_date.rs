@@ -1,7 +1,6 @@
 //! `is_date(value)`: the value is a date and time or text that `to_datetime` can convert.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `is_date`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,9 +8,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Evaluation,
     microsoft: &["IsDate"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+        Param::new("value", TypeSpec::Any),
     ],
-    returns: TypeSpec::Kind(ValueKind::Boolean),
+    returns: TypeSpec::BOOLEAN,
     nulls: Nulls::Handled,
     pure: true,
     fallible: false,

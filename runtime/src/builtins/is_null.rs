@@ -1,7 +1,6 @@
 //! `is_null(value)`: the value is missing (an absent attribute).
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `is_null`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,9 +8,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Evaluation,
     microsoft: &["IsNull"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+        Param::new("value", TypeSpec::Any),
     ],
-    returns: TypeSpec::Kind(ValueKind::Boolean),
+    returns: TypeSpec::BOOLEAN,
     nulls: Nulls::Handled,
     pure: true,
     fallible: false,

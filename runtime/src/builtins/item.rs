@@ -1,7 +1,6 @@
 //! `item(values, index)`: the value at the 1-based `index`; an error when out of range.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `item`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,8 +8,8 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::MultiValued,
     microsoft: &["Item"],
     params: &[
-        Param { name: "values", ty: TypeSpec::ManyT, omittable: false, variadic: false },
-        Param { name: "index", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param::new("values", TypeSpec::ManyT),
+        Param::new("index", TypeSpec::INTEGER),
     ],
     returns: TypeSpec::T,
     nulls: Nulls::Propagate,

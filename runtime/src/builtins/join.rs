@@ -13,10 +13,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["Join"],
     params: &[
-        Param { name: "separator", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "values", ty: TypeSpec::Many(ValueKind::String), omittable: false, variadic: true },
+        Param::new("separator", TypeSpec::STRING),
+        Param::variadic("values", TypeSpec::Many(ValueKind::String)),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Handled,
     pure: true,
     fallible: false,

@@ -1,7 +1,6 @@
 //! `len(text)`: the number of characters.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `len`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,9 +8,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["Len"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::Integer),
+    returns: TypeSpec::INTEGER,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

@@ -4,7 +4,6 @@
 //! below 1 or past the end gives `text` unchanged; a missing `text` gives the empty string.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `mid`.
 pub const SIGNATURE: Signature = Signature {
@@ -12,11 +11,11 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["Mid"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "start", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
-        Param { name: "count", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::new("start", TypeSpec::INTEGER),
+        Param::new("count", TypeSpec::INTEGER),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Handled,
     pure: true,
     fallible: false,

@@ -38,6 +38,36 @@ pub struct Param {
     pub variadic: bool,
 }
 
+impl TypeSpec {
+    /// `string`
+    pub const STRING: TypeSpec = TypeSpec::Kind(ValueKind::String);
+    /// `integer`
+    pub const INTEGER: TypeSpec = TypeSpec::Kind(ValueKind::Integer);
+    /// `boolean`
+    pub const BOOLEAN: TypeSpec = TypeSpec::Kind(ValueKind::Boolean);
+    /// `datetime`
+    pub const DATETIME: TypeSpec = TypeSpec::Kind(ValueKind::DateTime);
+    /// `binary`
+    pub const BINARY: TypeSpec = TypeSpec::Kind(ValueKind::Binary);
+}
+
+impl Param {
+    /// A parameter every call passes.
+    pub const fn new(name: &'static str, ty: TypeSpec) -> Param {
+        Param { name, ty, omittable: false, variadic: false }
+    }
+
+    /// A trailing parameter calls may leave out.
+    pub const fn omittable(name: &'static str, ty: TypeSpec) -> Param {
+        Param { name, ty, omittable: true, variadic: false }
+    }
+
+    /// The last parameter, taking one or more arguments.
+    pub const fn variadic(name: &'static str, ty: TypeSpec) -> Param {
+        Param { name, ty, omittable: false, variadic: true }
+    }
+}
+
 /// How a function treats missing (null or absent) arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nulls {

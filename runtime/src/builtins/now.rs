@@ -1,7 +1,6 @@
 //! `now()`: the current date and time (utc).
 
 use super::{Category, Example, Nulls, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `now`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,7 +8,7 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::DateTime,
     microsoft: &["Now"],
     params: &[],
-    returns: TypeSpec::Kind(ValueKind::DateTime),
+    returns: TypeSpec::DATETIME,
     nulls: Nulls::Handled,
     pure: false,
     fallible: false,

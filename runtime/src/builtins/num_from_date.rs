@@ -3,7 +3,6 @@
 //! An error for dates before 1601.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `num_from_date`.
 pub const SIGNATURE: Signature = Signature {
@@ -11,9 +10,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::DateTime,
     microsoft: &["NumFromDate"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Kind(ValueKind::DateTime), omittable: false, variadic: false },
+        Param::new("value", TypeSpec::DATETIME),
     ],
-    returns: TypeSpec::Kind(ValueKind::Integer),
+    returns: TypeSpec::INTEGER,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

@@ -4,7 +4,6 @@
 //! `text` gives the empty string.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `pad_left`.
 pub const SIGNATURE: Signature = Signature {
@@ -12,11 +11,11 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["PadLeft"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "length", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
-        Param { name: "pad", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::new("length", TypeSpec::INTEGER),
+        Param::new("pad", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Handled,
     pure: true,
     fallible: true,

@@ -4,7 +4,6 @@
 //! `ToTitleCase`); with `separators`, only by those characters.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `proper_case`.
 pub const SIGNATURE: Signature = Signature {
@@ -12,10 +11,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["PCase"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "separators", ty: TypeSpec::Kind(ValueKind::String), omittable: true, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::omittable("separators", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

@@ -1,7 +1,6 @@
 //! `random_num(start, end)`: a random integer from `start` to `end`.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `random_num`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,10 +8,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Math,
     microsoft: &["RandomNum"],
     params: &[
-        Param { name: "start", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
-        Param { name: "end", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param::new("start", TypeSpec::INTEGER),
+        Param::new("end", TypeSpec::INTEGER),
     ],
-    returns: TypeSpec::Kind(ValueKind::Integer),
+    returns: TypeSpec::INTEGER,
     nulls: Nulls::Propagate,
     pure: false,
     fallible: false,

@@ -8,7 +8,7 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Flow,
     microsoft: &["Redact"],
     params: &[
-        Param { name: "value", ty: TypeSpec::T, omittable: false, variadic: false },
+        Param::new("value", TypeSpec::T),
     ],
     returns: TypeSpec::T,
     nulls: Nulls::Propagate,

@@ -8,7 +8,7 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::MultiValued,
     microsoft: &["RemoveDuplicates"],
     params: &[
-        Param { name: "values", ty: TypeSpec::ManyT, omittable: false, variadic: false },
+        Param::new("values", TypeSpec::ManyT),
     ],
     returns: TypeSpec::ManyT,
     nulls: Nulls::Propagate,

@@ -3,7 +3,6 @@
 //! Only the plain form of Microsoft's `Replace`; the Entra regular-expression and template forms are not covered.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `replace`.
 pub const SIGNATURE: Signature = Signature {
@@ -11,11 +10,11 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["Replace"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "old", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "new", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::new("old", TypeSpec::STRING),
+        Param::new("new", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

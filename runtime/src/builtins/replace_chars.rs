@@ -5,7 +5,6 @@
 //! empty or longer than one character is an error.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `replace_chars`.
 pub const SIGNATURE: Signature = Signature {
@@ -13,10 +12,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["ReplaceChars"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "pattern", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::new("pattern", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

@@ -4,7 +4,6 @@
 //! missing `text` gives the empty string (not a missing value).
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `right`.
 pub const SIGNATURE: Signature = Signature {
@@ -12,10 +11,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["Right"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "count", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::new("count", TypeSpec::INTEGER),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Handled,
     pure: true,
     fallible: false,

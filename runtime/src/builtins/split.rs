@@ -11,9 +11,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::MultiValued,
     microsoft: &["Split"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "delimiter", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "limit", ty: TypeSpec::Kind(ValueKind::Integer), omittable: true, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::new("delimiter", TypeSpec::STRING),
+        Param::omittable("limit", TypeSpec::INTEGER),
     ],
     returns: TypeSpec::Many(ValueKind::String),
     nulls: Nulls::Propagate,

@@ -1,7 +1,6 @@
 //! `starts_with(text, prefix)`: `text` begins with `prefix` (case-sensitive).
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `starts_with`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,10 +8,10 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &[],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "prefix", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::new("prefix", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::Boolean),
+    returns: TypeSpec::BOOLEAN,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

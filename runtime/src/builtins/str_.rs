@@ -1,7 +1,6 @@
 //! `str(value)`: convert a number, boolean, reference, guid or date and time to text.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `str`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,9 +8,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Conversion,
     microsoft: &["CStr"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Any, omittable: false, variadic: false },
+        Param::new("value", TypeSpec::Any),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

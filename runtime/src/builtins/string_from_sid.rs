@@ -3,7 +3,6 @@
 //! An error when the value is not a well-formed security identifier.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `string_from_sid`.
 pub const SIGNATURE: Signature = Signature {
@@ -11,9 +10,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Conversion,
     microsoft: &["StringFromSid"],
     params: &[
-        Param { name: "value", ty: TypeSpec::Kind(ValueKind::Binary), omittable: false, variadic: false },
+        Param::new("value", TypeSpec::BINARY),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

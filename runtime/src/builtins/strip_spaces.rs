@@ -1,7 +1,6 @@
 //! `strip_spaces(text)`: remove every space character.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `strip_spaces`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,9 +8,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["StripSpaces"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

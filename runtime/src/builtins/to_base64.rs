@@ -1,7 +1,6 @@
 //! `to_base64(text)`: encode text as base64 of its utf-16 (little-endian) bytes.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `to_base64`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,9 +8,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Conversion,
     microsoft: &["ConvertToBase64"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

@@ -3,7 +3,6 @@
 //! Without a time zone the text is taken as utc.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `to_datetime`.
 pub const SIGNATURE: Signature = Signature {
@@ -11,9 +10,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Conversion,
     microsoft: &["CDate"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::DateTime),
+    returns: TypeSpec::DATETIME,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

@@ -1,7 +1,6 @@
 //! `to_guid(text)`: convert the text form of a guid, with or without braces, to its 16-byte binary form.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `to_guid`.
 pub const SIGNATURE: Signature = Signature {
@@ -9,9 +8,9 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Conversion,
     microsoft: &["CGuid"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::Binary),
+    returns: TypeSpec::BINARY,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: true,

@@ -1,15 +1,14 @@
 //! `trim(text)`: remove leading and trailing white space.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `trim`.
 pub const SIGNATURE: Signature = Signature {
     name: "trim",
     category: Category::Text,
     microsoft: &["Trim"],
-    params: &[Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false }],
-    returns: TypeSpec::Kind(ValueKind::String),
+    params: &[Param::new("text", TypeSpec::STRING)],
+    returns: TypeSpec::STRING,
     nulls: Nulls::Propagate,
     pure: true,
     fallible: false,

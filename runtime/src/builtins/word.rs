@@ -3,7 +3,6 @@
 //! A `number` below 1 or past the last word, or a missing `text`, gives the empty string.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
-use crate::value::ValueKind;
 
 /// The signature of `word`.
 pub const SIGNATURE: Signature = Signature {
@@ -11,11 +10,11 @@ pub const SIGNATURE: Signature = Signature {
     category: Category::Text,
     microsoft: &["Word"],
     params: &[
-        Param { name: "text", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
-        Param { name: "number", ty: TypeSpec::Kind(ValueKind::Integer), omittable: false, variadic: false },
-        Param { name: "delimiters", ty: TypeSpec::Kind(ValueKind::String), omittable: false, variadic: false },
+        Param::new("text", TypeSpec::STRING),
+        Param::new("number", TypeSpec::INTEGER),
+        Param::new("delimiters", TypeSpec::STRING),
     ],
-    returns: TypeSpec::Kind(ValueKind::String),
+    returns: TypeSpec::STRING,
     nulls: Nulls::Handled,
     pure: true,
     fallible: false,
