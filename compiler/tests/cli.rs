@@ -119,3 +119,14 @@ fn every_subcommand_has_help() {
         assert!(stdout(&out).contains("Usage:"), "{sub:?}");
     }
 }
+
+#[test]
+fn cli_reference_page_is_fresh() {
+    let page = root().join("docs/cli.md");
+    let generated = metasync_compiler::cli::reference_markdown();
+    if std::env::var_os("METASYNC_BLESS").is_some() {
+        assert!(std::fs::write(&page, &generated).is_ok(), "cannot write {}", page.display());
+    }
+    let current = std::fs::read_to_string(&page).unwrap_or_default();
+    assert!(current == generated, "docs/cli.md is stale: regenerate it with `METASYNC_BLESS=1 cargo test -p metasync-compiler --test cli`");
+}

@@ -4,7 +4,7 @@ pub mod check;
 pub mod explain;
 pub mod tokens;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Exit codes, the same for every subcommand.
@@ -26,7 +26,7 @@ impl From<Exit> for ExitCode {
 
 /// metasync: identity synchronization rules, checked and compiled.
 #[derive(Debug, Parser)]
-#[command(name = "metasync", version, about, long_about = None, propagate_version = true)]
+#[command(name = "metasync", version, about = "metasync: identity synchronization rules, checked and compiled", propagate_version = true)]
 pub struct Cli {
     /// The subcommand.
     #[command(subcommand)]
@@ -51,4 +51,24 @@ pub fn run(cli: Cli) -> Exit {
         Command::Explain(args) => explain::run(&args),
         Command::Tokens(args) => tokens::run(&args),
     }
+}
+
+/// The command-line reference, as `docs/cli.md` holds it (a test keeps the page fresh).
+pub fn reference_markdown() -> String {
+    let mut root = Cli::command().term_width(100);
+    let mut out = String::from(
+        "# metasync command line\n\nGenerated from the command definitions; `cargo test` fails when this page is stale \
+         (regenerate with `METASYNC_BLESS=1 cargo test -p metasync-compiler --test cli`).\n\n\
+         Exit codes, for every command: 0 success, 1 the input has errors (or warnings with \
+         `--deny-warnings`), 2 bad usage or an I/O error.\n\n",
+    );
+    out.push_str(&format!("## `metasync`\n\n```text\n{}\n```\n", root.render_long_help().to_string().trim_end()));
+    let names: Vec<String> = root.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in names {
+        if let Some(sub) = root.find_subcommand_mut(&name) {
+            let help = sub.clone().bin_name(format!("metasync {name}")).render_long_help().to_string();
+            out.push_str(&format!("\n## `metasync {name}`\n\n```text\n{}\n```\n", help.trim_end()));
+        }
+    }
+    out
 }
