@@ -48,6 +48,10 @@ fn check_exit_codes() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("does/not/exist"));
 
+    let empty = metasync(&["check", "docs/errors"]);
+    assert_eq!(empty.status.code(), Some(2), "a folder without rule files is a usage error");
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("no `.sync` files"));
+
     let usage = metasync(&["check", "--format", "xml"]);
     assert_eq!(usage.status.code(), Some(2));
 }

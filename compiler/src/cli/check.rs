@@ -36,6 +36,12 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> Exit {
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let files = match discover(&paths).and_then(|f| read_files(&f)) {
+        Ok(files) if files.is_empty() => {
+            // A CI job pointed at the wrong folder must not pass silently.
+            let shown: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+            eprintln!("error: no `.sync` files in {}", shown.join(", "));
+            return Exit::Usage;
+        }
         Ok(files) => files,
         Err(e) => {
             eprintln!("error: {e}");

@@ -63,7 +63,7 @@ pub fn reference_markdown() -> String {
          `--deny-warnings`), 2 bad usage or an I/O error.\n\n",
     );
     out.push_str(&format!("## `metasync`\n\n```text\n{}\n```\n", root.render_long_help().to_string().trim_end()));
-    let names: Vec<String> = root.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    let names: Vec<String> = root.get_subcommands().map(|c| c.get_name().to_string()).filter(|n| n != "help").collect();
     for name in names {
         if let Some(sub) = root.find_subcommand_mut(&name) {
             let help = sub.clone().bin_name(format!("metasync {name}")).render_long_help().to_string();
