@@ -650,7 +650,7 @@ pub fn check_assign(
         }
         _ => {}
     }
-    if value.optional && !attr.optional && !value.many {
+    if value.optional && !attr.optional {
         diags.push(
             Diagnostic::new(Code::E0201, value_span, format!("{attr_text} is required, but this value may be missing"))
                 .with_label(format!("this is `{value}`"))
