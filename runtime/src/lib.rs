@@ -9,4 +9,5 @@
 pub mod builtins;
 pub mod connectors;
 pub mod text;
+pub mod time;
 pub mod value;

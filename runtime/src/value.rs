@@ -82,3 +82,183 @@ mod tests {
         }
     }
 }
+
+/// One attribute value, or the values of a multi-valued attribute.
+///
+/// `Null` is "no value": an attribute that is absent, or present without a value, reads as `Null`
+/// in expressions (as Microsoft's `IsPresent` sees both alike). An empty string and an empty list
+/// are values, distinct from `Null` (`is_empty` and `is_null_or_empty` tell them apart). Whether an
+/// attribute was absent from an import or cleared by it is the engine's concern, not the
+/// evaluator's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum Value {
+    /// No value.
+    Null,
+    /// Text.
+    String(String),
+    /// A signed 64-bit integer.
+    Integer(i64),
+    /// `true` or `false`.
+    Boolean(bool),
+    /// An instant, in microseconds since 1970-01-01T00:00:00Z.
+    DateTime(i64),
+    /// Bytes.
+    Binary(Vec<u8>),
+    /// A GUID, as its 128-bit number (the canonical text form read left to right).
+    Guid(u128),
+    /// A reference: the DN or anchor of a connector object, or the id of a metaverse object.
+    Reference(String),
+    /// The values of a multi-valued attribute, or a list literal.
+    List(Vec<Value>),
+}
+
+impl Value {
+    /// The value's kind (`None` for `Null` and lists).
+    pub fn kind(&self) -> Option<ValueKind> {
+        Some(match self {
+            Value::Null | Value::List(_) => return None,
+            Value::String(_) => ValueKind::String,
+            Value::Integer(_) => ValueKind::Integer,
+            Value::Boolean(_) => ValueKind::Boolean,
+            Value::DateTime(_) => ValueKind::DateTime,
+            Value::Binary(_) => ValueKind::Binary,
+            Value::Guid(_) => ValueKind::Guid,
+            Value::Reference(_) => ValueKind::Reference,
+        })
+    }
+
+    /// `Null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The text, when this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer, when this is one.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Integer(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Boolean(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The values: the list's elements, one value alone, or none for `Null`.
+    pub fn values(&self) -> &[Value] {
+        match self {
+            Value::Null => &[],
+            Value::List(items) => items,
+            one => std::slice::from_ref(one),
+        }
+    }
+
+    /// The value as a `.sync` literal (`"text"`, `42`, `@2024-01-05T10:00:00Z`, `[...]`).
+    pub fn to_literal(&self) -> String {
+        match self {
+            Value::Null => "null".to_string(),
+            Value::String(s) => quote(s),
+            Value::Integer(n) => n.to_string(),
+            Value::Boolean(b) => b.to_string(),
+            Value::DateTime(us) => format!("@{}", crate::time::format_rfc3339(*us)),
+            Value::Binary(bytes) => format!("from_base64({})", quote(&crate::text::base64_encode(bytes))),
+            Value::Guid(g) => format!("to_guid({})", quote(&format_guid(*g))),
+            Value::Reference(r) => format!("ref({})", quote(r)),
+            Value::List(items) => format!("[{}]", items.iter().map(Value::to_literal).collect::<Vec<_>>().join(", ")),
+        }
+    }
+
+    /// The value as JSON: strings, numbers, booleans and lists as themselves; datetimes in RFC 3339;
+    /// binary in base64; GUIDs in their text form; references as their text.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Null => J::Null,
+            Value::String(s) | Value::Reference(s) => J::String(s.clone()),
+            Value::Integer(n) => J::from(*n),
+            Value::Boolean(b) => J::Bool(*b),
+            Value::DateTime(us) => J::String(crate::time::format_rfc3339(*us)),
+            Value::Binary(bytes) => J::String(crate::text::base64_encode(bytes)),
+            Value::Guid(g) => J::String(format_guid(*g)),
+            Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
+        }
+    }
+
+    /// A value of `kind` from JSON (for `metasync eval --object` and connector data): strings are
+    /// parsed for datetimes (RFC 3339), GUIDs and binary (base64); arrays give lists.
+    pub fn from_json(json: &serde_json::Value, kind: ValueKind) -> Result<Value, String> {
+        use serde_json::Value as J;
+        match json {
+            J::Null => Ok(Value::Null),
+            J::Array(items) => items.iter().map(|i| Value::from_json(i, kind)).collect::<Result<Vec<_>, _>>().map(Value::List),
+            J::Bool(b) if kind == ValueKind::Boolean => Ok(Value::Boolean(*b)),
+            J::Number(n) if kind == ValueKind::Integer => n.as_i64().map(Value::Integer).ok_or_else(|| format!("{n} is not a 64-bit integer")),
+            J::String(s) => match kind {
+                ValueKind::String => Ok(Value::String(s.clone())),
+                ValueKind::Reference => Ok(Value::Reference(s.clone())),
+                ValueKind::DateTime => crate::time::parse_datetime(s).map(Value::DateTime).ok_or_else(|| format!("`{s}` is not a date and time")),
+                ValueKind::Guid => parse_guid(s).map(Value::Guid).ok_or_else(|| format!("`{s}` is not a GUID")),
+                ValueKind::Binary => crate::text::base64_decode(s).map(Value::Binary).ok_or_else(|| format!("`{s}` is not base64")),
+                ValueKind::Integer => s.trim().parse().map(Value::Integer).map_err(|_| format!("`{s}` is not an integer")),
+                ValueKind::Boolean => match s.to_ascii_lowercase().as_str() {
+                    "true" => Ok(Value::Boolean(true)),
+                    "false" => Ok(Value::Boolean(false)),
+                    _ => Err(format!("`{s}` is not a boolean")),
+                },
+            },
+            other => Err(format!("{other} is not a {kind}")),
+        }
+    }
+}
+
+/// `"text"` with the language's escapes.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A GUID in its canonical text form `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (lower case).
+pub fn format_guid(g: u128) -> String {
+    let h = format!("{g:032x}");
+    let part = |a: usize, b: usize| h.get(a..b).unwrap_or("");
+    format!("{}-{}-{}-{}-{}", part(0, 8), part(8, 12), part(12, 16), part(16, 20), part(20, 32))
+}
+
+/// A GUID from its text form (braces optional, any case).
+pub fn parse_guid(text: &str) -> Option<u128> {
+    let t = text.trim();
+    let t = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(t);
+    let groups: Vec<&str> = t.split('-').collect();
+    let ok = groups.len() == 5 && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
+    if !ok {
+        return None;
+    }
+    u128::from_str_radix(&groups.concat(), 16).ok()
+}

@@ -5,7 +5,58 @@
 //! pure and can fail, a one-line summary and documented examples. The type checker reads the
 //! signatures from [`all`]; the evaluator and `docs/functions.md` will read the same list.
 
-use crate::value::ValueKind;
+use crate::value::{Value, ValueKind};
+use std::borrow::Cow;
+use std::fmt;
+
+/// An argument of a call: borrowed from the object being evaluated, or computed.
+pub type Arg<'a> = Cow<'a, Value>;
+
+/// Why a call failed: one line, lower case, no final period, naming the offending value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError(pub String);
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The implementation of a function. Arguments come in parameter order; omitted trailing
+/// arguments are absent from the slice (the function applies its defaults). For
+/// [`Nulls::Propagate`] functions the evaluator returns `Null` without calling when an argument
+/// is `Null`, so the implementation only sees values; others see `Null` and decide.
+pub type Call = for<'a> fn(&[Arg<'a>]) -> Result<Value, CallError>;
+
+/// The argument at `i`, or `Null` when it was omitted.
+pub fn arg<'b>(args: &'b [Arg<'_>], i: usize) -> &'b Value {
+    args.get(i).map_or(&Value::Null, |a| a.as_ref())
+}
+
+/// The text argument at `i` (an error naming `param` when it is something else).
+pub fn text<'b>(args: &'b [Arg<'_>], i: usize, param: &str) -> Result<&'b str, CallError> {
+    match arg(args, i) {
+        Value::String(s) => Ok(s),
+        other => Err(CallError(format!("`{param}` must be a string, not {}", other.to_literal()))),
+    }
+}
+
+/// The integer argument at `i`.
+pub fn integer(args: &[Arg<'_>], i: usize, param: &str) -> Result<i64, CallError> {
+    match arg(args, i) {
+        Value::Integer(n) => Ok(*n),
+        other => Err(CallError(format!("`{param}` must be an integer, not {}", other.to_literal()))),
+    }
+}
+
+/// The boolean argument at `i`, or `default` when omitted.
+pub fn boolean_or(args: &[Arg<'_>], i: usize, param: &str, default: bool) -> Result<bool, CallError> {
+    match arg(args, i) {
+        Value::Null => Ok(default),
+        Value::Boolean(b) => Ok(*b),
+        other => Err(CallError(format!("`{param}` must be a boolean, not {}", other.to_literal()))),
+    }
+}
 
 /// The type of a parameter or of a result, as a signature describes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +142,7 @@ pub struct Example {
 }
 
 /// The metadata of one built-in function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Signature {
     /// The name in `.sync` files (snake case).
     pub name: &'static str,
@@ -113,6 +164,8 @@ pub struct Signature {
     pub summary: &'static str,
     /// Documented examples.
     pub examples: &'static [Example],
+    /// The implementation.
+    pub call: Call,
 }
 
 /// Function categories (after the Microsoft functions reference).
