@@ -164,8 +164,6 @@ pub struct Signature {
     pub summary: &'static str,
     /// Documented examples.
     pub examples: &'static [Example],
-    /// The implementation.
-    pub call: Call,
 }
 
 /// Function categories (after the Microsoft functions reference).
