@@ -8,6 +8,8 @@
 
 pub mod builtins;
 pub mod connectors;
+pub mod plan;
+pub mod sha256;
 pub mod text;
 pub mod time;
 pub mod value;
