@@ -7,6 +7,7 @@
 
 pub mod db;
 pub mod diagnostics;
+pub mod lower;
 pub mod cli;
 pub mod resolve;
 pub mod ruleset;

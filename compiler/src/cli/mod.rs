@@ -1,6 +1,7 @@
 //! The `metasync` command line: one file per subcommand.
 
 pub mod check;
+pub mod compile;
 pub mod explain;
 pub mod tokens;
 
@@ -38,6 +39,8 @@ pub struct Cli {
 pub enum Command {
     /// Check rule files and report diagnostics
     Check(check::CheckArgs),
+    /// Compile rule files into an evaluation plan (refused while there are errors)
+    Compile(compile::CompileArgs),
     /// Print the documentation of a diagnostic code
     Explain(explain::ExplainArgs),
     /// Print the token stream of a file
@@ -48,6 +51,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Compile(args) => compile::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Tokens(args) => tokens::run(&args),
     }

@@ -45,6 +45,25 @@ pub fn parse_item(text: &str) -> ParsedItem {
     }
 }
 
+/// Parses one expression (spans relative to its start).
+pub fn parse_expr(text: &str) -> Result<(Expr, Vec<Diagnostic>), Box<Diagnostic>> {
+    match SyncParser::parse(Rule::expr_only, text) {
+        Ok(pairs) => {
+            let mut builder = Builder { diagnostics: Vec::new() };
+            let expr = pairs
+                .into_iter()
+                .next()
+                .and_then(|top| top.into_inner().find(|p| p.as_rule() != Rule::EOI))
+                .and_then(|e| builder.expr(e));
+            match expr {
+                Some(e) => Ok((e, builder.diagnostics)),
+                None => Err(Box::new(Diagnostic::new(Code::E0001, Span::new(0, text.len()), "expected an expression"))),
+            }
+        }
+        Err(error) => Err(Box::new(syntax_error(text, &error))),
+    }
+}
+
 /// Parses a whole file with the `file` rule and reports whether it is valid (used by tests that
 /// check the grammar agrees with the segmenter).
 pub fn file_is_valid(text: &str) -> bool {

@@ -1,0 +1,279 @@
+//! Evaluation of compiled expressions.
+//!
+//! Values are read from an [`Env`] by slot and returned as `Cow`: reading an attribute borrows it,
+//! so a flow such as `mail <- mail` or a comparison allocates nothing; only computed values (a
+//! concatenation, a function's result) are owned. Evaluation never panics: every failure is an
+//! [`EvalError`] that the caller wraps with the rule, the flow and the object.
+
+use crate::builtins::{Arg, Nulls};
+use crate::plan::{BinOp, Expr, TypeRef};
+use crate::value::Value;
+use smallvec::SmallVec;
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+
+/// What expressions read: the source object's attributes, and the objects references point to.
+pub trait Env {
+    /// The source object's attribute in `slot` (`Null` when absent).
+    fn attr(&self, slot: u16) -> &Value;
+
+    /// Attribute `attr` of the object `reference` points to, of type `target`.
+    fn member(&self, reference: &Value, target: TypeRef, attr: u16) -> Result<Value, String> {
+        let _ = (reference, target, attr);
+        Err("references cannot be followed here: there is no connector space or metaverse".to_string())
+    }
+
+    /// A reference to the object of `connector.object` whose anchor is `key`.
+    fn reference(&self, connector: u16, object: u16, key: &Value) -> Result<Value, String> {
+        let _ = (connector, object);
+        Ok(match key {
+            Value::Null => Value::Null,
+            Value::String(s) | Value::Reference(s) => Value::Reference(s.clone()),
+            other => Value::Reference(other.to_literal()),
+        })
+    }
+}
+
+/// An object's attribute values by slot, with no connector space behind it (`metasync eval`,
+/// benchmarks).
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a>(pub &'a [Value]);
+
+impl Env for Record<'_> {
+    fn attr(&self, slot: u16) -> &Value {
+        self.0.get(usize::from(slot)).unwrap_or(&Value::Null)
+    }
+}
+
+/// Why an expression could not be evaluated (one line, lower case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError(pub String);
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// The value of a flow: a value, or one of the flow-only outcomes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FlowValue<'a> {
+    /// A value (possibly `Null`: no contribution inbound, clear the attribute outbound).
+    Value(Cow<'a, Value>),
+    /// Clear the metaverse value, winning over lower precedence.
+    AuthoritativeNull,
+    /// Do nothing this time.
+    Ignore,
+}
+
+/// Evaluates a flow's value.
+pub fn eval_flow<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<FlowValue<'a>, EvalError> {
+    match expr {
+        Expr::AuthoritativeNull => Ok(FlowValue::AuthoritativeNull),
+        Expr::Ignore => Ok(FlowValue::Ignore),
+        Expr::If(cond, then, otherwise) => {
+            if truthy(&eval(cond, env)?) {
+                eval_flow(then, env)
+            } else {
+                eval_flow(otherwise, env)
+            }
+        }
+        other => eval(other, env).map(FlowValue::Value),
+    }
+}
+
+/// Evaluates a condition (a missing value is false).
+pub fn eval_condition<E: Env + ?Sized>(expr: &Expr, env: &E) -> Result<bool, EvalError> {
+    Ok(truthy(&eval(expr, env)?))
+}
+
+fn truthy(v: &Value) -> bool {
+    matches!(v, Value::Boolean(true))
+}
+
+fn present(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::List(items) => !items.is_empty(),
+        _ => true,
+    }
+}
+
+fn err<T>(message: String) -> Result<T, EvalError> {
+    Err(EvalError(message))
+}
+
+/// Evaluates an expression.
+pub fn eval<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Cow<'a, Value>, EvalError> {
+    Ok(match expr {
+        Expr::Const(v) => Cow::Borrowed(v),
+        Expr::Attr(slot) => Cow::Borrowed(env.attr(*slot)),
+        Expr::AuthoritativeNull | Expr::Ignore => Cow::Owned(Value::Null),
+        Expr::Member { base, target, attr } => {
+            let base = eval(base, env)?;
+            match base.as_ref() {
+                Value::Null => Cow::Owned(Value::Null),
+                Value::List(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        match env.member(item, *target, *attr).map_err(EvalError)? {
+                            Value::Null => {}
+                            Value::List(values) => out.extend(values),
+                            v => out.push(v),
+                        }
+                    }
+                    Cow::Owned(Value::List(out))
+                }
+                one => Cow::Owned(env.member(one, *target, *attr).map_err(EvalError)?),
+            }
+        }
+        Expr::Call { function, args } => {
+            let sig = function.0;
+            let mut values: SmallVec<[Arg<'a>; 4]> = SmallVec::with_capacity(args.len());
+            for a in args {
+                let v = eval(a, env)?;
+                if sig.nulls == Nulls::Propagate && v.is_null() {
+                    return Ok(Cow::Owned(Value::Null));
+                }
+                values.push(v);
+            }
+            Cow::Owned((sig.call)(&values).map_err(|e| EvalError(format!("`{}`: {e}", sig.name)))?)
+        }
+        Expr::Ref { connector, object, key } => {
+            let key = eval(key, env)?;
+            match key.as_ref() {
+                Value::List(keys) => {
+                    let mut out = Vec::with_capacity(keys.len());
+                    for k in keys {
+                        let r = env.reference(*connector, *object, k).map_err(EvalError)?;
+                        if !r.is_null() {
+                            out.push(r);
+                        }
+                    }
+                    Cow::Owned(Value::List(out))
+                }
+                one => Cow::Owned(env.reference(*connector, *object, one).map_err(EvalError)?),
+            }
+        }
+        Expr::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match eval(item, env)?.into_owned() {
+                    Value::Null => {}
+                    v => out.push(v),
+                }
+            }
+            Cow::Owned(Value::List(out))
+        }
+        Expr::Neg(inner) => match eval(inner, env)?.as_ref() {
+            Value::Null => Cow::Owned(Value::Null),
+            Value::Integer(n) => match n.checked_neg() {
+                Some(m) => Cow::Owned(Value::Integer(m)),
+                None => return err(format!("`-{n}` overflows a 64-bit integer")),
+            },
+            other => return err(format!("cannot negate {}", other.to_literal())),
+        },
+        Expr::Not(inner) => Cow::Owned(Value::Boolean(!truthy(&eval(inner, env)?))),
+        Expr::And(a, b) => Cow::Owned(Value::Boolean(truthy(&eval(a, env)?) && truthy(&eval(b, env)?))),
+        Expr::Or(a, b) => Cow::Owned(Value::Boolean(truthy(&eval(a, env)?) || truthy(&eval(b, env)?))),
+        Expr::Coalesce(a, b) => {
+            let first = eval(a, env)?;
+            if present(&first) { first } else { eval(b, env)? }
+        }
+        Expr::Present { value, when_present } => Cow::Owned(Value::Boolean(present(&eval(value, env)?) == *when_present)),
+        Expr::If(cond, then, otherwise) => {
+            if truthy(&eval(cond, env)?) {
+                eval(then, env)?
+            } else {
+                eval(otherwise, env)?
+            }
+        }
+        Expr::In { value, list, negated } => {
+            let v = eval(value, env)?;
+            let l = eval(list, env)?;
+            let found = !v.is_null() && l.values().iter().any(|c| equal(&v, c));
+            Cow::Owned(Value::Boolean(found != *negated))
+        }
+        Expr::Matches(value, pattern) => {
+            let v = eval(value, env)?;
+            Cow::Owned(Value::Boolean(v.as_str().is_some_and(|s| pattern.0.is_match(s))))
+        }
+        Expr::MatchesDynamic(value, pattern) => {
+            let v = eval(value, env)?;
+            let p = eval(pattern, env)?;
+            match (v.as_str(), p.as_str()) {
+                (Some(s), Some(p)) => match regex::Regex::new(p) {
+                    Ok(re) => Cow::Owned(Value::Boolean(re.is_match(s))),
+                    Err(e) => return err(format!("invalid regular expression `{p}`: {}", e.to_string().lines().last().unwrap_or(""))),
+                },
+                _ => Cow::Owned(Value::Boolean(false)),
+            }
+        }
+        Expr::Binary(op, a, b) => {
+            let l = eval(a, env)?;
+            let r = eval(b, env)?;
+            Cow::Owned(binary(*op, &l, &r)?)
+        }
+    })
+}
+
+/// Equality of values: kinds must match; lists compare element by element.
+pub fn equal(a: &Value, b: &Value) -> bool {
+    a == b
+}
+
+fn order(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Integer(x), Value::Integer(y)) | (Value::DateTime(x), Value::DateTime(y)) => Some(x.cmp(y)),
+        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+fn binary(op: BinOp, l: &Value, r: &Value) -> Result<Value, EvalError> {
+    use Value::{Integer, Null, String as Str};
+    Ok(match op {
+        BinOp::Eq => Value::Boolean(equal(l, r)),
+        BinOp::Ne => Value::Boolean(!equal(l, r)),
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            let holds = match order(l, r) {
+                None => false,
+                Some(o) => match op {
+                    BinOp::Lt => o == Ordering::Less,
+                    BinOp::Le => o != Ordering::Greater,
+                    BinOp::Gt => o == Ordering::Greater,
+                    _ => o != Ordering::Less,
+                },
+            };
+            Value::Boolean(holds)
+        }
+        _ if l.is_null() || r.is_null() => Null,
+        BinOp::Add => match (l, r) {
+            (Str(x), Str(y)) => {
+                let mut s = String::with_capacity(x.len() + y.len());
+                s.push_str(x);
+                s.push_str(y);
+                Str(s)
+            }
+            (Integer(x), Integer(y)) => Integer(x.checked_add(*y).ok_or_else(|| EvalError(format!("`{x} + {y}` overflows a 64-bit integer")))?),
+            _ => return err(format!("cannot add {} and {}", l.to_literal(), r.to_literal())),
+        },
+        BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+            let (Integer(x), Integer(y)) = (l, r) else {
+                return err(format!("arithmetic needs integers, not {} and {}", l.to_literal(), r.to_literal()));
+            };
+            let (symbol, result) = match op {
+                BinOp::Sub => ("-", x.checked_sub(*y)),
+                BinOp::Mul => ("*", x.checked_mul(*y)),
+                BinOp::Div if *y == 0 => return err(format!("`{x} / 0`: division by zero")),
+                BinOp::Div => ("/", x.checked_div(*y)),
+                _ if *y == 0 => return err(format!("`{x} % 0`: division by zero")),
+                _ => ("%", x.checked_rem(*y)),
+            };
+            Integer(result.ok_or_else(|| EvalError(format!("`{x} {symbol} {y}` overflows a 64-bit integer")))?)
+        }
+    })
+}
