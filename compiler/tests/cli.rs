@@ -134,3 +134,24 @@ fn cli_reference_page_is_fresh() {
     let current = std::fs::read_to_string(&page).unwrap_or_default();
     assert!(current == generated, "docs/cli.md is stale: regenerate it with `METASYNC_BLESS=1 cargo test -p metasync-compiler --test cli`");
 }
+
+#[test]
+fn compile_writes_a_plan_and_refuses_errors() {
+    let dir = std::env::temp_dir().join(format!("metasync-compile-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let out = dir.join("plan.json");
+    let out_text = out.to_string_lossy().to_string();
+    let ok = metasync(&["compile", "rules/examples/hr-to-directory", "-o", &out_text]);
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let plan = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(metasync_runtime::plan::Plan::from_json(&plan).is_ok());
+
+    let refused = metasync(&["compile", BROKEN, "-o", &dir.join("broken.json").to_string_lossy()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("E0103"));
+    assert!(!dir.join("broken.json").exists(), "nothing is written for a rule set with errors");
+
+    let stdout_plan = metasync(&["compile", "rules/examples/hr-to-directory"]);
+    assert_eq!(String::from_utf8_lossy(&stdout_plan.stdout), plan, "stdout and file hold the same bytes");
+    let _ = std::fs::remove_dir_all(&dir);
+}
