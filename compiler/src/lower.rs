@@ -472,9 +472,12 @@ fn empty_type<'db>(item: Item<'db>) -> TypeSchema<'db> {
 
 fn lower_flow<'s, 'db>(lw: &Lowerer<'s, 'db>, f: &ast::Flow, target: &TypeSchema<'db>, scope: Scope<'s, 'db>, location: plan::Location) -> Result<plan::Flow, LowerError> {
     let slot = slot_of(target, &f.target.text).ok_or_else(|| LowerError(format!("unknown attribute `{}`", f.target.text)))?;
+    let (value, references) = lw.expr_typed(&f.value, scope)?;
+    let references = if target.attrs.get(&f.target.text).is_some_and(|a| matches!(a.base, AttrBase::Ref(_))) { references } else { None };
     Ok(plan::Flow {
         target: slot,
-        value: lw.expr(&f.value, scope)?,
+        value,
+        references,
         once: f.once.is_some(),
         merge: match f.merge {
             Some((ast::MergePolicy::Union, _)) => plan::Merge::Union,

@@ -208,6 +208,12 @@ pub struct Flow {
     pub once: bool,
     /// Merge policy.
     pub merge: Merge,
+    /// When the value holds references: the type they point into on the source side (a connector
+    /// type for inbound flows, a metaverse type for outbound flows). The engine translates each
+    /// into the target side's reference: a connector object (found by anchor, then by DN) to the
+    /// metaverse object linked to it, or a metaverse object to its linked object in the target
+    /// connector (its DN, or its anchor where the connector has no DNs).
+    pub references: Option<TypeRef>,
     /// Where the flow is written.
     pub location: Location,
 }
