@@ -2,6 +2,7 @@
 //!
 //! The value is unescaped. Missing when `dn` has fewer components; an error when `dn` is not a distinguished name.
 //! Pass a reference through `str` first.
+//! A multi-valued component (`cn=a+uid=b`) gives its first value.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
 

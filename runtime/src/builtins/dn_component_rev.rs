@@ -2,6 +2,7 @@
 //!
 //! With `ignore_dc` (Microsoft's `"DC"` option) the `dc=` components are skipped. The value is unescaped. Missing when
 //! `dn` has fewer components; an error when `dn` is not a distinguished name.
+//! A multi-valued component (`cn=a+uid=b`) gives its first value.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
 
