@@ -19,4 +19,30 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"append("John.Doe@contoso.com", ".test")"##, result: r##""John.Doe@contoso.com.test""## },
     ],
+    call: self::call,
 };
+
+use super::support::opt_str;
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// `text` followed by `suffix`.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let (Some(text), Some(suffix)) = (opt_str(args, 0, "text")?, opt_str(args, 1, "suffix")?) else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::String(format!("{text}{suffix}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn appends() {
+        assert_eq!(run(super::call, vec![s("a"), s("b")]), Ok(s("ab")));
+        assert_eq!(run(super::call, vec![s(""), s("")]), Ok(s("")));
+        assert_eq!(run(super::call, vec![Value::Null, s("b")]), Ok(Value::Null));
+    }
+}

@@ -22,4 +22,27 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"coalesce("", "x")"##, result: r##""""## },
         Example { call: "coalesce(null, null)", result: "null" },
     ],
+    call: self::call,
 };
+
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// The first argument that is not `Null`.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    Ok(args.iter().map(|a| a.as_ref()).find(|v| !v.is_null()).cloned().unwrap_or(Value::Null))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{list, run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn first_present() {
+        assert_eq!(run(super::call, vec![Value::Null, s(""), s("x")]), Ok(s("")));
+        assert_eq!(run(super::call, vec![Value::Null, list(&[])]), Ok(list(&[])));
+        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::call, vec![]), Ok(Value::Null));
+    }
+}

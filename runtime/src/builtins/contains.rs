@@ -26,4 +26,46 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"contains(["smtp:jd@contoso.com"], "SMTP:")"##, result: "0" },
         Example { call: r##"contains(["smtp:jd@contoso.com"], "SMTP:", true)"##, result: "1" },
     ],
+    call: self::call,
 };
+
+use super::support::{lower_char, opt_str};
+use super::{Arg, CallError, arg, boolean_or};
+use crate::value::Value;
+
+/// The 1-based index of the first value containing `search`, 0 when none does.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let values = arg(args, 0);
+    let Some(search) = opt_str(args, 1, "search")? else {
+        return Ok(Value::Null);
+    };
+    if values.is_null() {
+        return Ok(Value::Null);
+    }
+    let fold = boolean_or(args, 2, "ignore_case", false)?;
+    let norm = |t: &str| -> String { if fold { t.chars().map(lower_char).collect() } else { t.to_string() } };
+    let needle = norm(search);
+    let found = values.values().iter().position(|v| match v {
+        Value::String(t) | Value::Reference(t) => norm(t).contains(&needle),
+        _ => false,
+    });
+    Ok(Value::Integer(found.and_then(|i| i64::try_from(i + 1).ok()).unwrap_or(0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{b, i, list, run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn edges() {
+        let c = |args: Vec<Value>| run(super::call, args);
+        assert_eq!(c(vec![list(&["ab", "cd", "xcd"]), s("cd")]), Ok(i(2)));
+        assert_eq!(c(vec![list(&["ab", "CD"]), s("cd")]), Ok(i(0)));
+        assert_eq!(c(vec![list(&["ab", "CD"]), s("cd"), b(true)]), Ok(i(2)));
+        assert_eq!(c(vec![s("abc"), s("b")]), Ok(i(1)));
+        assert_eq!(c(vec![list(&["a"]), s("")]), Ok(i(1)));
+        assert_eq!(c(vec![list(&[]), s("")]), Ok(i(0)));
+        assert_eq!(c(vec![Value::Null, s("a")]), Ok(Value::Null));
+    }
+}

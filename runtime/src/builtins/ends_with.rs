@@ -20,4 +20,32 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"ends_with("jd@contoso.com", "@contoso.com")"##, result: "true" },
         Example { call: r##"ends_with("jd@fabrikam.com", "@contoso.com")"##, result: "false" },
     ],
+    call: self::call,
 };
+
+use super::support::opt_str;
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// Whether `text` ends with `suffix`.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let (Some(text), Some(suffix)) = (opt_str(args, 0, "text")?, opt_str(args, 1, "suffix")?) else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::Boolean(text.ends_with(suffix)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{b, run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn suffixes() {
+        assert_eq!(run(super::call, vec![s("abc"), s("bc")]), Ok(b(true)));
+        assert_eq!(run(super::call, vec![s("abc"), s("BC")]), Ok(b(false)));
+        assert_eq!(run(super::call, vec![s("abc"), s("")]), Ok(b(true)));
+        assert_eq!(run(super::call, vec![s(""), s("a")]), Ok(b(false)));
+        assert_eq!(run(super::call, vec![Value::Null, s("a")]), Ok(Value::Null));
+    }
+}

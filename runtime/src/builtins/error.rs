@@ -18,4 +18,32 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"error("AccountName is required")"##, result: "error: AccountName is required" },
     ],
+    call: self::call,
 };
+
+use super::support::opt_str;
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// Always fails with `message` (line breaks become spaces; a missing message gives `error`).
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let message = opt_str(args, 0, "message")?.unwrap_or("error");
+    let one_line: Vec<&str> = message.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let text = if one_line.is_empty() { "error".to_string() } else { one_line.join(" ") };
+    Err(CallError(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{run, s};
+    use super::CallError;
+    use crate::value::Value;
+
+    #[test]
+    fn fails() {
+        assert_eq!(run(super::call, vec![s("no name")]), Err(CallError("no name".into())));
+        assert_eq!(run(super::call, vec![s("a\nb")]), Err(CallError("a b".into())));
+        assert_eq!(run(super::call, vec![Value::Null]), Err(CallError("error".into())));
+        assert_eq!(run(super::call, vec![s("")]), Err(CallError("error".into())));
+    }
+}

@@ -2,6 +2,15 @@
 //!
 //! Microsoft Entra Connect's `FormatDateTime(value, format)`. Entra provisioning's four-argument form (parse text in one
 //! format, write another) is `format_datetime(to_datetime(text), format)`. An invalid format is an error.
+//!
+//! Custom specifiers (invariant culture, UTC): `yyyy`/`yyy`/`yy`/`y` (and more `y`: zero-padded), `MMMM`, `MMM`, `MM`,
+//! `M`, `dddd`, `ddd`, `dd`, `d`, `HH`, `H`, `hh`, `h`, `mm`, `m`, `ss`, `s`, `f` to `fffffff`, `F` to `FFFFFFF`
+//! (trailing zeros and a lone `.` dropped), `tt`, `t`, `K` (`Z`), `z`/`zz`/`zzz` (`+0`, `+00`, `+00:00`), `g` (`A.D.`),
+//! `'literal'`, `"literal"`, `\c` and `%c`; any other character is copied (`yyyyMMddHHmmss.0Z` gives AD generalized
+//! time). A one-character format is a standard format: `d`, `D`, `f`, `F`, `g`, `G`, `m`/`M`, `o`/`O`, `r`/`R`, `s`,
+//! `t`, `T`, `u`, `U`, `y`/`Y`; an empty format is `G`.
+//!
+//! Differs from Microsoft: names and standard formats always use the invariant culture, and `:`/`/` are copied as they are.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
 
@@ -24,4 +33,172 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"format_datetime(to_datetime("12/25/2007"), "yyyy-MM-dd")"##, result: r##""2007-12-25""## },
         Example { call: r##"format_datetime(date_from_num(129699324000000000), "yyyyMMddHHmmss.0Z")"##, result: r##""20120101230000.0Z""## },
     ],
+    call: self::call,
 };
+
+use super::support::{DAYS, MONTHS, opt_datetime, opt_str, weekday};
+use super::{Arg, CallError};
+use crate::time::parts;
+use crate::value::{Value, quote};
+
+/// The pattern of a one-letter standard format (invariant culture), `None` for unknown ones.
+fn standard(c: char) -> Option<&'static str> {
+    Some(match c {
+        'd' => "MM/dd/yyyy",
+        'D' => "dddd, dd MMMM yyyy",
+        'f' => "dddd, dd MMMM yyyy HH:mm",
+        'F' => "dddd, dd MMMM yyyy HH:mm:ss",
+        'g' => "MM/dd/yyyy HH:mm",
+        'G' => "MM/dd/yyyy HH:mm:ss",
+        'm' | 'M' => "MMMM dd",
+        'o' | 'O' => "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffK",
+        'r' | 'R' => "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'",
+        's' => "yyyy'-'MM'-'dd'T'HH':'mm':'ss",
+        't' => "HH:mm",
+        'T' => "HH:mm:ss",
+        'u' => "yyyy'-'MM'-'dd HH':'mm':'ss'Z'",
+        'U' => "dddd, dd MMMM yyyy HH:mm:ss",
+        'y' | 'Y' => "yyyy MMMM",
+        _ => return None,
+    })
+}
+
+/// `us` written with a .NET custom format string.
+fn format(us: i64, pattern: &str) -> Result<String, CallError> {
+    let (y, mo, d, h, mi, s, micros) = parts(us);
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    let pad = |n: i64, w: usize| format!("{n:0w$}");
+    let name = |names: &[&str], index: i64, len: usize| -> String {
+        let full = usize::try_from(index).ok().and_then(|k| names.get(k)).copied().unwrap_or("");
+        if len == 3 { full.chars().take(3).collect() } else { full.to_string() }
+    };
+    while let Some(&c) = chars.get(i) {
+        let run = chars.get(i..).map_or(0, |rest| rest.iter().take_while(|&&x| x == c).count());
+        match c {
+            'y' => {
+                let year = if run <= 2 { y % 100 } else { y };
+                out.push_str(&pad(year, run));
+            }
+            'M' => match run {
+                1 | 2 => out.push_str(&pad(mo, run)),
+                3 => out.push_str(&name(&MONTHS, mo - 1, 3)),
+                _ => out.push_str(&name(&MONTHS, mo - 1, 4)),
+            },
+            'd' => match run {
+                1 | 2 => out.push_str(&pad(d, run)),
+                3 => out.push_str(&name(&DAYS, weekday(us), 3)),
+                _ => out.push_str(&name(&DAYS, weekday(us), 4)),
+            },
+            'H' => out.push_str(&pad(h, run.min(2))),
+            'h' => out.push_str(&pad(if h % 12 == 0 { 12 } else { h % 12 }, run.min(2))),
+            'm' => out.push_str(&pad(mi, run.min(2))),
+            's' => out.push_str(&pad(s, run.min(2))),
+            't' => {
+                let ampm = if h < 12 { "AM" } else { "PM" };
+                out.push_str(if run == 1 { ampm.get(..1).unwrap_or("") } else { ampm });
+            }
+            'f' | 'F' => {
+                if run > 7 {
+                    return Err(CallError(format!("invalid format {}: at most 7 `{c}`", quote(pattern))));
+                }
+                let digits: String = format!("{micros:06}0").chars().take(run).collect();
+                if c == 'f' {
+                    out.push_str(&digits);
+                } else {
+                    let trimmed = digits.trim_end_matches('0');
+                    if trimmed.is_empty() && out.ends_with('.') {
+                        out.pop();
+                    }
+                    out.push_str(trimmed);
+                }
+            }
+            'z' => out.push_str(match run {
+                1 => "+0",
+                2 => "+00",
+                _ => "+00:00",
+            }),
+            'K' => out.push('Z'),
+            'g' => out.push_str("A.D."),
+            '\'' | '"' => {
+                let close = chars.get(i + 1..).and_then(|rest| rest.iter().position(|&x| x == c));
+                let Some(len) = close else {
+                    return Err(CallError(format!("invalid format {}: unterminated quote", quote(pattern))));
+                };
+                out.extend(chars.get(i + 1..i + 1 + len).unwrap_or(&[]));
+                i += len + 2;
+                continue;
+            }
+            '\\' => {
+                let Some(&next) = chars.get(i + 1) else {
+                    return Err(CallError(format!("invalid format {}: a backslash at the end", quote(pattern))));
+                };
+                out.push(next);
+                i += 2;
+                continue;
+            }
+            '%' => {
+                i += 1;
+                continue;
+            }
+            other => {
+                out.push(other);
+                i += 1;
+                continue;
+            }
+        }
+        i += run.max(1);
+    }
+    Ok(out)
+}
+
+/// The date and time written with `format` (a one-letter format is a .NET standard format).
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let (Some(us), Some(pattern)) = (opt_datetime(args, 0, "value")?, opt_str(args, 1, "format")?) else {
+        return Ok(Value::Null);
+    };
+    let mut chars = pattern.chars();
+    let pattern = match (chars.next(), chars.next()) {
+        (None, _) => "G",
+        (Some(c), None) => standard(c).ok_or_else(|| CallError(format!("invalid format {}: `{c}` is not a standard format", quote(pattern))))?,
+        _ => pattern,
+    };
+    format(us, if pattern == "G" { "MM/dd/yyyy HH:mm:ss" } else { pattern }).map(Value::String)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{dt, run, s};
+    use crate::value::Value;
+
+    fn f(date: &str, format: &str) -> Result<Value, super::CallError> {
+        run(super::call, vec![dt(date), s(format)])
+    }
+
+    #[test]
+    fn custom_formats() {
+        let d = "2024-01-05T09:03:07.1234Z";
+        assert_eq!(f(d, "yyyyMMddHHmmss.0Z"), Ok(s("20240105090307.0Z")));
+        assert_eq!(f(d, "y yy yyy yyyy yyyyy"), Ok(s("24 24 2024 2024 02024")));
+        assert_eq!(f(d, "M MM MMM MMMM"), Ok(s("1 01 Jan January")));
+        assert_eq!(f(d, "d dd ddd dddd"), Ok(s("5 05 Fri Friday")));
+        assert_eq!(f(d, "H HH h hh m mm s ss t tt"), Ok(s("9 09 9 09 3 03 7 07 A AM")));
+        assert_eq!(f("2024-01-05T00:00:00Z", "h tt"), Ok(s("12 AM")));
+        assert_eq!(f("2024-01-05T13:00:00Z", "hh tt"), Ok(s("01 PM")));
+        assert_eq!(f(d, "f ff fff ffff fffffff"), Ok(s("1 12 123 1234 1234000")));
+        assert_eq!(f(d, "ss.FFFFFFF"), Ok(s("07.1234")));
+        assert_eq!(f("2024-01-05T00:00:00Z", "ss.FFF"), Ok(s("00")));
+        assert_eq!(f(d, r#"'yyyy' "MM" \d %d K zzz"#), Ok(s("yyyy MM d 5 Z +00:00")));
+        assert_eq!(f(d, "d"), Ok(s("01/05/2024")));
+        assert_eq!(f(d, "s"), Ok(s("2024-01-05T09:03:07")));
+        assert_eq!(f(d, "o"), Ok(s("2024-01-05T09:03:07.1234000Z")));
+        assert_eq!(f(d, ""), Ok(s("01/05/2024 09:03:07")));
+        assert!(f(d, "Q").is_err());
+        assert!(f(d, "'open").is_err());
+        assert!(f(d, "ffffffff").is_err());
+        assert!(f(d, "yyyy\\").is_err());
+        assert!(run(super::call, vec![Value::DateTime(i64::MIN), s("yyyy")]).is_ok());
+        assert_eq!(run(super::call, vec![Value::Null, s("yyyy")]), Ok(Value::Null));
+    }
+}

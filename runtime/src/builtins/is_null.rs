@@ -19,4 +19,29 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "is_null(null)", result: "true" },
         Example { call: r##"is_null("")"##, result: "false" },
     ],
+    call: self::call,
 };
+
+use super::{Arg, CallError, arg};
+use crate::value::Value;
+
+/// Whether the value is `Null`.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let value = arg(args, 0);
+    Ok(Value::Boolean(value.is_null()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{b, i, list, run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn cases() {
+        let is = |v: Value| run(super::call, vec![v]);
+        assert_eq!(is(Value::Null), Ok(b(true)));
+        assert_eq!(is(s("")), Ok(b(false)));
+        assert_eq!(is(list(&[])), Ok(b(false)));
+        assert_eq!(is(i(0)), Ok(b(false)));
+    }
+}

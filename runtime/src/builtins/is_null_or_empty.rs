@@ -1,4 +1,6 @@
 //! `is_null_or_empty(value)`: the value is missing or the empty string (the inverse of `is_present`).
+//!
+//! An empty list counts as empty too.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
 
@@ -20,4 +22,30 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"is_null_or_empty("")"##, result: "true" },
         Example { call: r##"is_null_or_empty("a")"##, result: "false" },
     ],
+    call: self::call,
 };
+
+use super::{Arg, CallError, arg};
+use crate::value::Value;
+
+/// Whether the value is `Null`, the empty string or an empty list.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let value = arg(args, 0);
+    Ok(Value::Boolean(value.is_null() || matches!(value, Value::String(t) if t.is_empty()) || matches!(value, Value::List(l) if l.is_empty())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{b, i, list, run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn cases() {
+        let is = |v: Value| run(super::call, vec![v]);
+        assert_eq!(is(s("")), Ok(b(true)));
+        assert_eq!(is(list(&[])), Ok(b(true)));
+        assert_eq!(is(Value::Null), Ok(b(true)));
+        assert_eq!(is(s(" ")), Ok(b(false)));
+        assert_eq!(is(i(0)), Ok(b(false)));
+    }
+}

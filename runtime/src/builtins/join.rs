@@ -27,4 +27,38 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"join(", ", "", "Doe", "John")"##, result: r##""Doe, John""## },
         Example { call: r##"join("", "a", ["b", "c"])"##, result: r##""abc""## },
     ],
+    call: self::call,
 };
+
+use super::support::{opt_str, to_text};
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// The non-empty values, in order, with `separator` between them (`""` when there are none).
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let separator = opt_str(args, 0, "separator")?.unwrap_or("");
+    let parts: Vec<String> = args
+        .iter()
+        .skip(1)
+        .flat_map(|a| a.as_ref().values())
+        .filter_map(to_text)
+        .filter(|t| !t.is_empty())
+        .collect();
+    Ok(Value::String(parts.join(separator)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{i, list, run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn edges() {
+        let join = |args: Vec<Value>| run(super::call, args);
+        assert_eq!(join(vec![s("-"), Value::Null, s("a"), list(&["", "b"]), i(3)]), Ok(s("a-b-3")));
+        assert_eq!(join(vec![s("-"), Value::Null]), Ok(s("")));
+        assert_eq!(join(vec![s("-")]), Ok(s("")));
+        assert_eq!(join(vec![Value::Null, s("a"), s("b")]), Ok(s("ab")));
+        assert_eq!(join(vec![s(", "), list(&[])]), Ok(s("")));
+    }
+}

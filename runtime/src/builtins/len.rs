@@ -19,4 +19,27 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"len("John Doe")"##, result: "8" },
         Example { call: r##"len("")"##, result: "0" },
     ],
+    call: self::call,
 };
+
+use super::support::{char_len, opt_str};
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// The number of characters (not bytes).
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    Ok(opt_str(args, 0, "text")?.map_or(Value::Null, |t| Value::Integer(char_len(t))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{i, run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn counts_characters() {
+        assert_eq!(run(super::call, vec![s("Zoë")]), Ok(i(3)));
+        assert_eq!(run(super::call, vec![s("")]), Ok(i(0)));
+        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+    }
+}

@@ -1,4 +1,6 @@
 //! `ltrim(text)`: remove leading white space.
+//!
+//! Differs from Microsoft: `LTrim` removes only spaces; here every Unicode white-space character (as .NET `TrimStart`).
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
 
@@ -18,4 +20,28 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"ltrim(" Test ")"##, result: r##""Test ""## },
     ],
+    call: self::call,
 };
+
+use super::support::opt_str;
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// `text.trim_start()`: white space is every Unicode white-space character, as .NET's `String.Trim`.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    Ok(opt_str(args, 0, "text")?.map_or(Value::Null, |t| Value::String(t.trim_start().to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn trims() {
+        let out = run(super::call, vec![s("\t a b\u{a0}\n")]);
+        assert_eq!(out, Ok(s("\t a b\u{a0}\n".trim_start())));
+        assert_eq!(run(super::call, vec![s("   ")]), Ok(s("")));
+        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+    }
+}

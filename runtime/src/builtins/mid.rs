@@ -28,4 +28,50 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"mid("John Doe", 2, 0)"##, result: r##""""## },
         Example { call: "mid(null, 1, 2)", result: r##""""## },
     ],
+    call: self::call,
 };
+
+use super::support::{char_len, char_slice, opt_int, opt_str};
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// Characters `start..start + count` (1-based), with Microsoft's edge cases.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let Some(text) = opt_str(args, 0, "text")? else {
+        return Ok(Value::String(String::new()));
+    };
+    let unchanged = Ok(Value::String(text.to_string()));
+    let (Some(start), Some(count)) = (opt_int(args, 1, "start")?, opt_int(args, 2, "count")?) else {
+        return unchanged;
+    };
+    if count == 0 {
+        return Ok(Value::String(String::new()));
+    }
+    if count < 0 || start < 1 || start > char_len(text) {
+        return unchanged;
+    }
+    let from = usize::try_from(start - 1).unwrap_or(0);
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    Ok(Value::String(char_slice(text, from, count)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{i, run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn edges() {
+        let mid = |t: &str, a: i64, n: i64| run(super::call, vec![s(t), i(a), i(n)]);
+        assert_eq!(mid("Zoë Doe", 3, 3), Ok(s("ë D")));
+        assert_eq!(mid("abc", 3, 1), Ok(s("c")));
+        assert_eq!(mid("abc", 4, 1), Ok(s("abc")));
+        assert_eq!(mid("abc", -1, 1), Ok(s("abc")));
+        assert_eq!(mid("abc", 2, -1), Ok(s("abc")));
+        assert_eq!(mid("abc", 2, i64::MAX), Ok(s("bc")));
+        assert_eq!(mid("abc", i64::MIN, 0), Ok(s("")));
+        assert_eq!(mid("", 1, 1), Ok(s("")));
+        assert_eq!(run(super::call, vec![Value::Null, i(1), i(1)]), Ok(s("")));
+        assert_eq!(run(super::call, vec![s("abc"), Value::Null, i(1)]), Ok(s("abc")));
+    }
+}

@@ -164,6 +164,8 @@ pub struct Signature {
     pub summary: &'static str,
     /// Documented examples.
     pub examples: &'static [Example],
+    /// The implementation.
+    pub call: Call,
 }
 
 /// Function categories (after the Microsoft functions reference).
@@ -202,6 +204,8 @@ impl Signature {
         }
     }
 }
+
+mod support;
 
 macro_rules! builtins {
     ($($module:ident),* $(,)?) => {

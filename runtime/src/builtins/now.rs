@@ -16,4 +16,30 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: "is_date(now())", result: "true" },
     ],
+    call: self::call,
 };
+
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// The system clock, in microseconds since the epoch.
+fn call(_args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    let us = match since {
+        Ok(d) => i64::try_from(d.as_micros()).unwrap_or(i64::MAX),
+        Err(e) => i64::try_from(e.duration().as_micros()).map_or(i64::MIN, |us| -us),
+    };
+    Ok(Value::DateTime(us))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::run;
+    use crate::value::Value;
+
+    #[test]
+    fn recent() {
+        let got = run(super::call, vec![]);
+        assert!(matches!(got, Ok(Value::DateTime(us)) if us > 1_700_000_000_000_000), "{got:?}");
+    }
+}

@@ -1,6 +1,6 @@
 //! `pad_left(text, length, pad)`: prepend `pad` until `text` is `length` characters long.
 //!
-//! `pad` must be exactly one character (an error otherwise); a `text` already that long is returned unchanged; a missing
+//! `pad` must be exactly one character (an error otherwise; a length above 1,048,576 is an error too); a `text` already that long is returned unchanged; a missing
 //! `text` gives the empty string.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
@@ -26,4 +26,51 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"pad_left(null, 4, "0")"##, result: r##""""## },
         Example { call: r##"pad_left("User", 10, "ab")"##, result: r##"error: the pad "ab" is not one character"## },
     ],
+    call: self::call,
 };
+
+use super::support::{char_len, opt_int, opt_str};
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// The longest text padding produces.
+const MAX_LENGTH: i64 = 1 << 20;
+
+/// `text` padded with `pad` to `length` characters (a missing `length` leaves it unchanged).
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let pad = opt_str(args, 2, "pad")?.unwrap_or("");
+    let mut chars = pad.chars();
+    let (Some(pad), None) = (chars.next(), chars.next()) else {
+        return Err(CallError(format!("the pad {} is not one character", crate::value::quote(pad))));
+    };
+    let Some(text) = opt_str(args, 0, "text")? else {
+        return Ok(Value::String(String::new()));
+    };
+    let length = opt_int(args, 1, "length")?.unwrap_or(0);
+    if length > MAX_LENGTH {
+        return Err(CallError(format!("the length {length} is too large (at most {MAX_LENGTH})")));
+    }
+    let missing = usize::try_from(length.saturating_sub(char_len(text))).unwrap_or(0);
+    let padding: String = std::iter::repeat_n(pad, missing).collect();
+    Ok(Value::String(format!("{padding}{text}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{i, run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn edges() {
+        let pad = |t: Value, n: i64, p: &str| run(super::call, vec![t, i(n), s(p)]);
+        assert_eq!(pad(s("ab"), 4, "_"), Ok(s("__ab")));
+        assert_eq!(pad(s("ab"), 2, "_"), Ok(s("ab")));
+        assert_eq!(pad(s("ab"), -3, "_"), Ok(s("ab")));
+        assert_eq!(pad(s("ë"), 2, "ë"), Ok(s("ëë")));
+        assert_eq!(pad(Value::Null, 2, "0"), Ok(s("")));
+        assert!(pad(s("a"), i64::MAX, "0").is_err());
+        assert!(pad(s("ab"), 4, "").is_err());
+        assert!(pad(s("ab"), 4, "xy").is_err());
+        assert_eq!(run(super::call, vec![s("ab"), Value::Null, s("0")]), Ok(s("ab")));
+    }
+}

@@ -1,6 +1,8 @@
 //! `replace(text, old, new)`: replace every occurrence of `old` with `new` (case-sensitive).
 //!
-//! Only the plain form of Microsoft's `Replace`; the Entra regular-expression and template forms are not covered.
+//! An empty `old` leaves `text` unchanged.
+//!
+//! Differs from Microsoft: only the plain form of `Replace`; the Entra regular-expression and template forms are not covered, and `\n`-style escapes in `old`/`new` are the language's string escapes.
 
 use super::{Category, Example, Nulls, Param, Signature, TypeSpec};
 
@@ -24,4 +26,34 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"replace("a-b-c", "-", "")"##, result: r##""abc""## },
         Example { call: r##"replace("Abc", "a", "x")"##, result: r##""Abc""## },
     ],
+    call: self::call,
 };
+
+use super::support::opt_str;
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// Every `old` replaced with `new`; an empty `old` leaves `text` unchanged (as VB's `Replace`).
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let (Some(text), Some(old), Some(new)) = (opt_str(args, 0, "text")?, opt_str(args, 1, "old")?, opt_str(args, 2, "new")?) else {
+        return Ok(Value::Null);
+    };
+    if old.is_empty() {
+        return Ok(Value::String(text.to_string()));
+    }
+    Ok(Value::String(text.replace(old, new)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn edges() {
+        assert_eq!(run(super::call, vec![s("aXbX"), s("X"), s("yy")]), Ok(s("ayybyy")));
+        assert_eq!(run(super::call, vec![s("abc"), s(""), s("y")]), Ok(s("abc")));
+        assert_eq!(run(super::call, vec![s("aaa"), s("aa"), s("b")]), Ok(s("ba")));
+        assert_eq!(run(super::call, vec![s("abc"), Value::Null, s("y")]), Ok(Value::Null));
+    }
+}

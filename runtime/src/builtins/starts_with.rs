@@ -20,4 +20,32 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"starts_with("SMTP:jd@contoso.com", "SMTP:")"##, result: "true" },
         Example { call: r##"starts_with("smtp:jd@contoso.com", "SMTP:")"##, result: "false" },
     ],
+    call: self::call,
 };
+
+use super::support::opt_str;
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// Whether `text` begins with `prefix`.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let (Some(text), Some(prefix)) = (opt_str(args, 0, "text")?, opt_str(args, 1, "prefix")?) else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::Boolean(text.starts_with(prefix)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{b, run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(run(super::call, vec![s("abc"), s("ab")]), Ok(b(true)));
+        assert_eq!(run(super::call, vec![s("abc"), s("AB")]), Ok(b(false)));
+        assert_eq!(run(super::call, vec![s("abc"), s("")]), Ok(b(true)));
+        assert_eq!(run(super::call, vec![s(""), s("a")]), Ok(b(false)));
+        assert_eq!(run(super::call, vec![s("a"), Value::Null]), Ok(Value::Null));
+    }
+}

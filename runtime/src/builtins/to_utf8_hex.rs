@@ -18,4 +18,30 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"to_utf8_hex("Hello world!")"##, result: r##""48656C6C6F20776F726C6421""## },
     ],
+    call: self::call,
 };
+
+use super::support::opt_str;
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// Two upper-case hexadecimal digits per UTF-8 byte.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    let Some(text) = opt_str(args, 0, "text")? else {
+        return Ok(Value::Null);
+    };
+    Ok(Value::String(text.bytes().map(|b| format!("{b:02X}")).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn hex() {
+        assert_eq!(run(super::call, vec![s("é!")]), Ok(s("C3A921")));
+        assert_eq!(run(super::call, vec![s("")]), Ok(s("")));
+        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+    }
+}

@@ -17,4 +17,28 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r#"trim("  Ann ")"#, result: r#""Ann""# },
         Example { call: r#"trim("")"#, result: r#""""# },
     ],
+    call: self::call,
 };
+
+use super::support::opt_str;
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// `text.trim()`: white space is every Unicode white-space character, as .NET's `String.Trim`.
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    Ok(opt_str(args, 0, "text")?.map_or(Value::Null, |t| Value::String(t.trim().to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn trims() {
+        let out = run(super::call, vec![s("\t a b\u{a0}\n")]);
+        assert_eq!(out, Ok(s("\t a b\u{a0}\n".trim())));
+        assert_eq!(run(super::call, vec![s("   ")]), Ok(s("")));
+        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+    }
+}

@@ -18,4 +18,33 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"upper("TeSt")"##, result: r##""TEST""## },
     ],
+    call: self::call,
 };
+
+use super::support::{upper_char, opt_str};
+use super::{Arg, CallError};
+use crate::value::Value;
+
+/// Every character mapped on its own (simple case mapping, as .NET's invariant culture: `ß`
+/// stays `ß`, a final `Σ` becomes `σ`).
+fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
+    Ok(opt_str(args, 0, "text")?.map_or(Value::Null, |t| Value::String(t.chars().map(upper_char).collect())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::support::testing::{run, s};
+    use crate::value::Value;
+
+    #[test]
+    fn maps_case() {
+        assert_eq!(run(super::call, vec![s("")]), Ok(s("")));
+        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::call, vec![s("1-ß")]), Ok(s("1-ß")));
+    }
+
+    #[test]
+    fn uppers() {
+        assert_eq!(run(super::call, vec![s("élodie straße")]), Ok(s("ÉLODIE STRAßE")));
+    }
+}
