@@ -8,6 +8,7 @@
 pub mod db;
 pub mod diagnostics;
 pub mod lower;
+pub mod playground;
 pub mod cli;
 pub mod resolve;
 pub mod ruleset;

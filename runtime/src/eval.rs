@@ -75,7 +75,7 @@ pub fn eval_flow<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Flow
         Expr::AuthoritativeNull => Ok(FlowValue::AuthoritativeNull),
         Expr::Ignore => Ok(FlowValue::Ignore),
         Expr::If(cond, then, otherwise) => {
-            if truthy(&eval(cond, env)?) {
+            if truthy(&*eval(cond, env)?) {
                 eval_flow(then, env)
             } else {
                 eval_flow(otherwise, env)
@@ -87,7 +87,7 @@ pub fn eval_flow<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Flow
 
 /// Evaluates a condition (a missing value is false).
 pub fn eval_condition<E: Env + ?Sized>(expr: &Expr, env: &E) -> Result<bool, EvalError> {
-    Ok(truthy(&eval(expr, env)?))
+    Ok(truthy(&*eval(expr, env)?))
 }
 
 fn truthy(v: &Value) -> bool {
@@ -176,16 +176,16 @@ pub fn eval<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Cow<'a, V
             },
             other => return err(format!("cannot negate {}", other.to_literal())),
         },
-        Expr::Not(inner) => Cow::Owned(Value::Boolean(!truthy(&eval(inner, env)?))),
-        Expr::And(a, b) => Cow::Owned(Value::Boolean(truthy(&eval(a, env)?) && truthy(&eval(b, env)?))),
-        Expr::Or(a, b) => Cow::Owned(Value::Boolean(truthy(&eval(a, env)?) || truthy(&eval(b, env)?))),
+        Expr::Not(inner) => Cow::Owned(Value::Boolean(!truthy(&*eval(inner, env)?))),
+        Expr::And(a, b) => Cow::Owned(Value::Boolean(truthy(&*eval(a, env)?) && truthy(&*eval(b, env)?))),
+        Expr::Or(a, b) => Cow::Owned(Value::Boolean(truthy(&*eval(a, env)?) || truthy(&*eval(b, env)?))),
         Expr::Coalesce(a, b) => {
             let first = eval(a, env)?;
             if present(&first) { first } else { eval(b, env)? }
         }
-        Expr::Present { value, when_present } => Cow::Owned(Value::Boolean(present(&eval(value, env)?) == *when_present)),
+        Expr::Present { value, when_present } => Cow::Owned(Value::Boolean(present(&*eval(value, env)?) == *when_present)),
         Expr::If(cond, then, otherwise) => {
-            if truthy(&eval(cond, env)?) {
+            if truthy(&*eval(cond, env)?) {
                 eval(then, env)?
             } else {
                 eval(otherwise, env)?

@@ -8,8 +8,10 @@
 
 pub mod builtins;
 pub mod connectors;
+pub mod eval;
 pub mod plan;
 pub mod sha256;
+pub mod testing;
 pub mod text;
 pub mod time;
 pub mod value;

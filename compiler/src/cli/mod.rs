@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod compile;
+pub mod eval;
 pub mod explain;
 pub mod tokens;
 
@@ -41,6 +42,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Compile rule files into an evaluation plan (refused while there are errors)
     Compile(compile::CompileArgs),
+    /// Evaluate one expression against one object (given as JSON)
+    Eval(eval::EvalArgs),
     /// Print the documentation of a diagnostic code
     Explain(explain::ExplainArgs),
     /// Print the token stream of a file
@@ -52,6 +55,7 @@ pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Compile(args) => compile::run(&args),
+        Command::Eval(args) => eval::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Tokens(args) => tokens::run(&args),
     }
