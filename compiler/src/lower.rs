@@ -55,6 +55,7 @@ pub enum Scope<'s, 'db> {
 #[derive(Debug)]
 pub struct Lowerer<'s, 'db> {
     schema: &'s Schema<'db>,
+    locals: std::cell::RefCell<Vec<String>>,
     connectors: BTreeMap<&'s str, u16>,
     mv_types: BTreeMap<&'s str, u16>,
 }
@@ -88,7 +89,7 @@ impl<'s, 'db> Lowerer<'s, 'db> {
     pub fn new(schema: &'s Schema<'db>) -> Lowerer<'s, 'db> {
         let connectors = schema.connectors.keys().enumerate().filter_map(|(i, k)| Some((k.as_str(), u16::try_from(i).ok()?))).collect();
         let mv_types = schema.mv_types.keys().enumerate().filter_map(|(i, k)| Some((k.as_str(), u16::try_from(i).ok()?))).collect();
-        Lowerer { schema, connectors, mv_types }
+        Lowerer { schema, locals: std::cell::RefCell::new(Vec::new()), connectors, mv_types }
     }
 
     fn connector(&self, name: &str) -> Result<u16, LowerError> {
@@ -134,6 +135,26 @@ impl<'s, 'db> Lowerer<'s, 'db> {
                 },
                 None,
             ),
+            ExprKind::Var(name) if self.locals.borrow().contains(&name.text) => {
+                let depth = self.locals.borrow().iter().rposition(|n| *n == name.text).unwrap_or(0);
+                (Expr::Local(index(depth)?), None)
+            }
+            ExprKind::Lambda(..) => return fail("a binding outside `select`, `where` or `with`"),
+            ExprKind::Call(name, args) if crate::typeck::expr::BindingForm::of(&name.text).is_some() => {
+                let (Some(first), Some(ast::Expr { kind: ExprKind::Lambda(param, body), .. })) = (args.first(), args.get(1)) else {
+                    return fail(format!("`{}` needs a value and a binding", name.text));
+                };
+                let (value, target) = self.expr_typed(first, scope)?;
+                self.locals.borrow_mut().push(param.text.clone());
+                let lowered_body = self.expr_typed(body, scope);
+                self.locals.borrow_mut().pop();
+                let (lowered_body, body_target) = lowered_body?;
+                match crate::typeck::expr::BindingForm::of(&name.text) {
+                    Some(crate::typeck::expr::BindingForm::Select) => (Expr::Select(Box::new(value), Box::new(lowered_body)), body_target),
+                    Some(crate::typeck::expr::BindingForm::Where) => (Expr::Where(Box::new(value), Box::new(lowered_body)), target),
+                    _ => (Expr::With(Box::new(value), Box::new(lowered_body)), body_target),
+                }
+            }
             ExprKind::Var(name) => {
                 let (ty, cs) = match scope {
                     Scope::Cs { connector, ty, .. } => (ty, Some(connector)),

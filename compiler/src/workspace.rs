@@ -68,6 +68,12 @@ fn collect_vars(e: &Expr, out: &mut BTreeSet<String>) {
             collect_vars(b, out);
             collect_vars(c, out);
         }
+        ExprKind::Lambda(param, body) => {
+            let mut inner = BTreeSet::new();
+            collect_vars(body, &mut inner);
+            inner.remove(&param.text);
+            out.extend(inner);
+        }
         ExprKind::Literal(_) | ExprKind::Invalid => {}
     }
 }

@@ -24,6 +24,13 @@ pub trait Env {
         Err("references cannot be followed here: there is no connector space or metaverse".to_string())
     }
 
+    /// Whether no other object of the flow's target connector space holds `value` in the flow's
+    /// target attribute (`select_unique_value`); true where there is no target.
+    fn is_unique(&self, value: &Value) -> bool {
+        let _ = value;
+        true
+    }
+
     /// A reference to the object of `connector.object` whose anchor is `key`.
     fn reference(&self, connector: u16, object: u16, key: &Value) -> Result<Value, String> {
         let _ = (connector, object);
@@ -108,12 +115,47 @@ fn err<T>(message: String) -> Result<T, EvalError> {
 
 /// Evaluates an expression.
 pub fn eval<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Cow<'a, Value>, EvalError> {
+    eval_in(expr, env, &[])
+}
+
+/// Evaluates an expression with the values bound by enclosing `select`, `where` and `with`.
+fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Cow<'a, Value>, EvalError> {
     Ok(match expr {
         Expr::Const(v) => Cow::Borrowed(v),
         Expr::Attr(slot) => Cow::Borrowed(env.attr(*slot)),
         Expr::AuthoritativeNull | Expr::Ignore => Cow::Owned(Value::Null),
+        Expr::Local(depth) => Cow::Borrowed(locals.get(usize::from(*depth)).unwrap_or(&Value::Null)),
+        Expr::Select(values, body) | Expr::Where(values, body) => {
+            let values = eval_in(values, env, locals)?;
+            let keep = matches!(expr, Expr::Where(..));
+            let mut out = Vec::with_capacity(values.values().len());
+            let mut scope: Vec<Value> = Vec::with_capacity(locals.len() + 1);
+            for v in values.values() {
+                scope.clear();
+                scope.extend_from_slice(locals);
+                scope.push(v.clone());
+                let r = eval_in(body, env, &scope)?.into_owned();
+                if keep {
+                    if truthy(&r) {
+                        out.push(v.clone());
+                    }
+                } else {
+                    match r {
+                        Value::Null => {}
+                        Value::List(items) => out.extend(items),
+                        one => out.push(one),
+                    }
+                }
+            }
+            Cow::Owned(Value::List(out))
+        }
+        Expr::With(value, body) => {
+            let mut scope: Vec<Value> = locals.to_vec();
+            scope.push(eval_in(value, env, locals)?.into_owned());
+            Cow::Owned(eval_in(body, env, &scope)?.into_owned())
+        }
         Expr::Member { base, target, attr } => {
-            let base = eval(base, env)?;
+            let base = eval_in(base, env, locals)?;
             match base.as_ref() {
                 Value::Null => Cow::Owned(Value::Null),
                 Value::List(items) => {
@@ -130,11 +172,26 @@ pub fn eval<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Cow<'a, V
                 one => Cow::Owned(env.member(one, *target, *attr).map_err(EvalError)?),
             }
         }
+        Expr::Call { function, args } if function.0.name == "select_unique_value" => {
+            // Candidates are evaluated lazily: the first unique one wins.
+            let mut any = false;
+            for a in args {
+                let v = eval_in(a, env, locals)?;
+                if v.is_null() {
+                    continue;
+                }
+                any = true;
+                if env.is_unique(&v) {
+                    return Ok(v);
+                }
+            }
+            return err(if any { "`select_unique_value`: no candidate is unique".to_string() } else { "`select_unique_value`: no candidate has a value".to_string() });
+        }
         Expr::Call { function, args } => {
             let sig = function.0;
             let mut values: SmallVec<[Arg<'a>; 4]> = SmallVec::with_capacity(args.len());
             for a in args {
-                let v = eval(a, env)?;
+                let v = eval_in(a, env, locals)?;
                 if sig.nulls == Nulls::Propagate && v.is_null() {
                     return Ok(Cow::Owned(Value::Null));
                 }
@@ -143,7 +200,7 @@ pub fn eval<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Cow<'a, V
             Cow::Owned((sig.call)(&values).map_err(|e| EvalError(format!("`{}`: {e}", sig.name)))?)
         }
         Expr::Ref { connector, object, key } => {
-            let key = eval(key, env)?;
+            let key = eval_in(key, env, locals)?;
             match key.as_ref() {
                 Value::List(keys) => {
                     let mut out = Vec::with_capacity(keys.len());
@@ -161,14 +218,14 @@ pub fn eval<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Cow<'a, V
         Expr::List(items) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
-                match eval(item, env)?.into_owned() {
+                match eval_in(item, env, locals)?.into_owned() {
                     Value::Null => {}
                     v => out.push(v),
                 }
             }
             Cow::Owned(Value::List(out))
         }
-        Expr::Neg(inner) => match eval(inner, env)?.as_ref() {
+        Expr::Neg(inner) => match eval_in(inner, env, locals)?.as_ref() {
             Value::Null => Cow::Owned(Value::Null),
             Value::Integer(n) => match n.checked_neg() {
                 Some(m) => Cow::Owned(Value::Integer(m)),
@@ -176,34 +233,34 @@ pub fn eval<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Cow<'a, V
             },
             other => return err(format!("cannot negate {}", other.to_literal())),
         },
-        Expr::Not(inner) => Cow::Owned(Value::Boolean(!truthy(&*eval(inner, env)?))),
-        Expr::And(a, b) => Cow::Owned(Value::Boolean(truthy(&*eval(a, env)?) && truthy(&*eval(b, env)?))),
-        Expr::Or(a, b) => Cow::Owned(Value::Boolean(truthy(&*eval(a, env)?) || truthy(&*eval(b, env)?))),
+        Expr::Not(inner) => Cow::Owned(Value::Boolean(!truthy(&*eval_in(inner, env, locals)?))),
+        Expr::And(a, b) => Cow::Owned(Value::Boolean(truthy(&*eval_in(a, env, locals)?) && truthy(&*eval_in(b, env, locals)?))),
+        Expr::Or(a, b) => Cow::Owned(Value::Boolean(truthy(&*eval_in(a, env, locals)?) || truthy(&*eval_in(b, env, locals)?))),
         Expr::Coalesce(a, b) => {
-            let first = eval(a, env)?;
-            if present(&first) { first } else { eval(b, env)? }
+            let first = eval_in(a, env, locals)?;
+            if present(&first) { first } else { eval_in(b, env, locals)? }
         }
-        Expr::Present { value, when_present } => Cow::Owned(Value::Boolean(present(&*eval(value, env)?) == *when_present)),
+        Expr::Present { value, when_present } => Cow::Owned(Value::Boolean(present(&*eval_in(value, env, locals)?) == *when_present)),
         Expr::If(cond, then, otherwise) => {
-            if truthy(&*eval(cond, env)?) {
-                eval(then, env)?
+            if truthy(&*eval_in(cond, env, locals)?) {
+                eval_in(then, env, locals)?
             } else {
-                eval(otherwise, env)?
+                eval_in(otherwise, env, locals)?
             }
         }
         Expr::In { value, list, negated } => {
-            let v = eval(value, env)?;
-            let l = eval(list, env)?;
+            let v = eval_in(value, env, locals)?;
+            let l = eval_in(list, env, locals)?;
             let found = !v.is_null() && l.values().iter().any(|c| equal(&v, c));
             Cow::Owned(Value::Boolean(found != *negated))
         }
         Expr::Matches(value, pattern) => {
-            let v = eval(value, env)?;
+            let v = eval_in(value, env, locals)?;
             Cow::Owned(Value::Boolean(v.as_str().is_some_and(|s| pattern.0.is_match(s))))
         }
         Expr::MatchesDynamic(value, pattern) => {
-            let v = eval(value, env)?;
-            let p = eval(pattern, env)?;
+            let v = eval_in(value, env, locals)?;
+            let p = eval_in(pattern, env, locals)?;
             match (v.as_str(), p.as_str()) {
                 (Some(s), Some(p)) => match regex::Regex::new(p) {
                     Ok(re) => Cow::Owned(Value::Boolean(re.is_match(s))),
@@ -213,8 +270,8 @@ pub fn eval<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Cow<'a, V
             }
         }
         Expr::Binary(op, a, b) => {
-            let l = eval(a, env)?;
-            let r = eval(b, env)?;
+            let l = eval_in(a, env, locals)?;
+            let r = eval_in(b, env, locals)?;
             Cow::Owned(binary(*op, &l, &r)?)
         }
     })

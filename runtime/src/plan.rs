@@ -560,6 +560,15 @@ pub enum Expr {
     AuthoritativeNull,
     /// `ignore`.
     Ignore,
+    /// A name bound by `select`, `where` or `with`: its depth among the enclosing bindings
+    /// (0 = outermost).
+    Local(u16),
+    /// `select(values, x -> body)`: `body` for each value (missing results are left out).
+    Select(Box<Expr>, Box<Expr>),
+    /// `where(values, x -> condition)`: the values for which `condition` holds.
+    Where(Box<Expr>, Box<Expr>),
+    /// `with(value, x -> body)`: `body` with `x` bound to the value.
+    With(Box<Expr>, Box<Expr>),
 }
 
 impl Plan {

@@ -600,6 +600,8 @@ pub enum ExprKind {
     },
     /// `if c then a else b`
     If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `name -> body`: binds `name` in `body` (arguments of `select`, `where`, `with`).
+    Lambda(Name, Box<Expr>),
     /// A literal that could not be read (already reported); checks skip it.
     Invalid,
 }

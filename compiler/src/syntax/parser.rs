@@ -338,7 +338,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::group
         | Rule::call
         | Rule::reference
-        | Rule::list => "an expression",
+        | Rule::list
+        | Rule::lambda => "an expression",
         Rule::compare_op | Rule::compare => "a comparison",
         Rule::sum_op | Rule::product_op => "an operator",
         Rule::presence | Rule::kw_is => "`is`",
@@ -960,6 +961,12 @@ impl Builder {
                 let name = Name { text: callee.as_str().to_string(), span: span_of(&callee) };
                 let args = it.map(|p| self.expr(p)).collect::<Option<Vec<_>>>()?;
                 ExprKind::Call(name, args)
+            }
+            Rule::lambda => {
+                let mut it = pair.into_inner();
+                let param = it.next()?;
+                let name = Name { text: param.as_str().to_string(), span: span_of(&param) };
+                ExprKind::Lambda(name, Box::new(self.expr(it.next()?)?))
             }
             Rule::var => ExprKind::Var(self.name(pair)),
             Rule::string => ExprKind::Literal(Literal::String(self.string(pair).value)),

@@ -46,6 +46,8 @@ pub struct Cx<'a, 'db> {
     pub diags: Vec<Diagnostic>,
     /// Attributes read (bare names).
     pub reads: BTreeSet<String>,
+    /// Names bound by `select`, `where` and `with`, innermost last.
+    pub locals: Vec<(String, Ty)>,
 }
 
 /// What a condition tells about presence.
@@ -96,7 +98,7 @@ pub fn facts(e: &Expr) -> Facts {
 impl<'a, 'db> Cx<'a, 'db> {
     /// A checking context.
     pub fn new(schema: &'a Schema<'db>, source: Source<'a>) -> Cx<'a, 'db> {
-        Cx { schema, source, present: Vec::new(), diags: Vec::new(), reads: BTreeSet::new() }
+        Cx { schema, source, present: Vec::new(), diags: Vec::new(), reads: BTreeSet::new(), locals: Vec::new() }
     }
 
     fn error(&mut self, diag: Diagnostic) -> Ty {
@@ -164,6 +166,11 @@ impl<'a, 'db> Cx<'a, 'db> {
     pub fn infer(&mut self, e: &Expr, special_ok: bool) -> Ty {
         match &e.kind {
             ExprKind::Invalid => Ty::UNKNOWN,
+            ExprKind::Lambda(name, _) => self.error(
+                Diagnostic::new(Code::E0218, e.span, format!("`{} -> ...` binds a name only as the last argument of `select`, `where` or `with`", name.text))
+                    .with_label("not allowed here")
+                    .with_help("write e.g. `select(proxyAddresses, a -> lower(a))`"),
+            ),
             ExprKind::Literal(lit) => match lit {
                 Literal::String(_) => Ty::kind(ValueKind::String),
                 Literal::Integer(_) => Ty::kind(ValueKind::Integer),
@@ -289,6 +296,9 @@ impl<'a, 'db> Cx<'a, 'db> {
     }
 
     fn var(&mut self, name: &crate::syntax::ast::Name) -> Ty {
+        if let Some((_, ty)) = self.locals.iter().rev().find(|(n, _)| *n == name.text) {
+            return ty.clone();
+        }
         if let Source::Literals = self.source {
             return self.error(
                 Diagnostic::new(Code::E0218, name.span, format!("`{}` is not a literal value", name.text))
@@ -475,9 +485,12 @@ impl<'a, 'db> Cx<'a, 'db> {
     }
 
     fn call(&mut self, e: &Expr, name: &crate::syntax::ast::Name, args: &[Expr]) -> Ty {
+        if let Some(form) = BindingForm::of(&name.text) {
+            return self.binding_form(e, form, args);
+        }
         let arg_tys: Vec<Ty> = args.iter().map(|a| self.infer(a, false)).collect();
         let Some(sig) = builtins::lookup(&name.text) else {
-            let names = builtins::all().iter().map(|s| s.name);
+            let names = builtins::all().iter().map(|s| s.name).chain(BindingForm::NAMES);
             return self.error(
                 Diagnostic::new(Code::E0104, name.span, format!("unknown function `{}`", name.text))
                     .with_label("no function has this name")
@@ -566,6 +579,67 @@ impl<'a, 'db> Cx<'a, 'db> {
             return Ty::UNKNOWN;
         }
         Ty { base, many, optional }
+    }
+}
+
+/// `select`, `where` and `with`: calls whose last argument binds a name (Entra's `Select`,
+/// `Where`, `With`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindingForm {
+    /// `select(values, x -> f(x))`: each value transformed.
+    Select,
+    /// `where(values, x -> condition)`: the values for which the condition holds.
+    Where,
+    /// `with(value, x -> f(x))`: the value named once, used several times.
+    With,
+}
+
+impl BindingForm {
+    /// Their names.
+    pub const NAMES: [&'static str; 3] = ["select", "where", "with"];
+
+    /// The form called `name`.
+    pub fn of(name: &str) -> Option<BindingForm> {
+        match name {
+            "select" => Some(BindingForm::Select),
+            "where" => Some(BindingForm::Where),
+            "with" => Some(BindingForm::With),
+            _ => None,
+        }
+    }
+}
+
+impl<'a, 'db> Cx<'a, 'db> {
+    fn binding_form(&mut self, e: &Expr, form: BindingForm, args: &[Expr]) -> Ty {
+        let word = match form {
+            BindingForm::Select => "select",
+            BindingForm::Where => "where",
+            BindingForm::With => "with",
+        };
+        let (Some(first), Some(Expr { kind: ExprKind::Lambda(param, body), .. }), 2) = (args.first(), args.get(1), args.len()) else {
+            return self.error(
+                Diagnostic::new(Code::E0209, e.span, format!("`{word}` takes a value and a binding `name -> expression`"))
+                    .with_label("wrong arguments")
+                    .with_help(format!("call it as `{word}(values, x -> ...)`")),
+            );
+        };
+        let value = self.infer(first, false);
+        let bound = match form {
+            BindingForm::With => value.clone(),
+            _ => Ty { many: false, optional: false, ..value.clone() },
+        };
+        self.locals.push((param.text.clone(), bound));
+        let result = self.infer(body, false);
+        self.locals.pop();
+        match form {
+            // A multi-valued result is flattened into the list (`SelectMany`).
+            BindingForm::Select => Ty { base: result.base, many: true, optional: value.optional },
+            BindingForm::Where => {
+                self.expect_boolean(&result, body.span, "the condition of `where`");
+                Ty { many: true, ..value }
+            }
+            BindingForm::With => result,
+        }
     }
 }
 

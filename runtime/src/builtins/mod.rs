@@ -250,6 +250,7 @@ builtins! {
     is_null_or_empty,
     is_numeric,
     is_present,
+    is_string,
     item,
     item_or_null,
     join,
@@ -265,12 +266,14 @@ builtins! {
     pad_right,
     proper_case,
     random_num,
+    random_string,
     redact,
     remove_duplicates,
     replace,
     replace_chars,
     right,
     rtrim,
+    select_unique_value,
     split,
     starts_with,
     str_,
@@ -496,9 +499,9 @@ mod tests {
     }
 
     #[test]
-    fn only_clocks_and_randomness_are_impure() {
+    fn only_clocks_randomness_and_the_target_are_impure() {
         let impure: Vec<&str> = all().iter().filter(|s| !s.pure).map(|s| s.name).collect();
-        assert_eq!(impure, ["guid", "now", "random_num"]);
+        assert_eq!(impure, ["guid", "now", "random_num", "random_string", "select_unique_value"]);
     }
 
     #[test]
