@@ -72,6 +72,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn literals_and_json() {
+        let v = Value::List(vec![Value::String("a\"b".into()), Value::Integer(-3), Value::Boolean(true), Value::Null]);
+        assert_eq!(v.to_literal(), r#"["a\"b", -3, true, null]"#);
+        assert_eq!(Value::DateTime(0).to_literal(), "@1970-01-01T00:00:00Z");
+        let g = parse_guid("{3F2504E0-4F89-11D3-9A0C-0305E82C3301}");
+        assert_eq!(g.map(format_guid).as_deref(), Some("3f2504e0-4f89-11d3-9a0c-0305e82c3301"));
+        assert!(parse_guid("3f2504e0-4f89-11d3-9a0c").is_none());
+        assert_eq!(Value::Binary(b"hi".to_vec()).to_literal(), r#"binary("aGk=")"#);
+        let json = serde_json::json!(["2024-01-05T10:00:00Z"]);
+        let parsed = Value::from_json(&json, ValueKind::DateTime);
+        assert_eq!(parsed.as_ref().map(Value::to_json), Ok(json));
+        assert!(Value::from_json(&serde_json::json!("soon"), ValueKind::DateTime).is_err());
+        assert!(Value::from_json(&serde_json::json!(1.5), ValueKind::Integer).is_err());
+        assert_eq!(Value::from_json(&serde_json::json!("42"), ValueKind::Integer), Ok(Value::Integer(42)));
+        assert_eq!(Value::Null.values().len(), 0);
+        assert_eq!(Value::Integer(1).values().len(), 1);
+    }
+
+    #[test]
     fn keywords_round_trip() {
         for kind in ValueKind::ALL {
             if kind == ValueKind::Reference {
@@ -166,7 +185,8 @@ impl Value {
         }
     }
 
-    /// The value as a `.sync` literal (`"text"`, `42`, `@2024-01-05T10:00:00Z`, `[...]`).
+    /// The value as written in `.sync` files (`"text"`, `42`, `@2024-01-05T10:00:00Z`, `[...]`); a
+    /// GUID as its text (as test records write it), bytes as `binary("<base64>")`.
     pub fn to_literal(&self) -> String {
         match self {
             Value::Null => "null".to_string(),
@@ -174,8 +194,10 @@ impl Value {
             Value::Integer(n) => n.to_string(),
             Value::Boolean(b) => b.to_string(),
             Value::DateTime(us) => format!("@{}", crate::time::format_rfc3339(*us)),
-            Value::Binary(bytes) => format!("from_base64({})", quote(&crate::text::base64_encode(bytes))),
-            Value::Guid(g) => format!("to_guid({})", quote(&format_guid(*g))),
+            // The language has no binary literal: shown as the base64 text, marked.
+            Value::Binary(bytes) => format!("binary({})", quote(&crate::text::base64_encode(bytes))),
+            // GUIDs are written as text in test records: shown the same way.
+            Value::Guid(g) => quote(&format_guid(*g)),
             Value::Reference(r) => format!("ref({})", quote(r)),
             Value::List(items) => format!("[{}]", items.iter().map(Value::to_literal).collect::<Vec<_>>().join(", ")),
         }
