@@ -334,3 +334,84 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Result<Value, EvalError> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{BinOp, Expr, Function};
+
+    fn c(v: Value) -> Box<Expr> {
+        Box::new(Expr::Const(v))
+    }
+
+    fn s(t: &str) -> Value {
+        Value::String(t.to_string())
+    }
+
+    fn run(e: &Expr, values: &[Value]) -> Result<Value, EvalError> {
+        eval(e, &Record(values)).map(Cow::into_owned)
+    }
+
+    #[test]
+    fn attributes_are_borrowed_and_missing_slots_are_null() {
+        let values = [s("Ann")];
+        let env = Record(&values);
+        assert!(matches!(eval(&Expr::Attr(0), &env), Ok(Cow::Borrowed(_))));
+        assert_eq!(run(&Expr::Attr(7), &values), Ok(Value::Null));
+    }
+
+    #[test]
+    fn comparisons_with_missing_values() {
+        let eq = |a, b| run(&Expr::Binary(BinOp::Eq, c(a), c(b)), &[]);
+        assert_eq!(eq(Value::Null, Value::Null), Ok(Value::Boolean(true)));
+        assert_eq!(eq(Value::Null, s("x")), Ok(Value::Boolean(false)));
+        assert_eq!(run(&Expr::Binary(BinOp::Lt, c(Value::Null), c(Value::Integer(1))), &[]), Ok(Value::Boolean(false)));
+        assert_eq!(run(&Expr::Binary(BinOp::Lt, c(s("a")), c(s("b"))), &[]), Ok(Value::Boolean(true)));
+        assert_eq!(run(&Expr::Binary(BinOp::Eq, c(s("A")), c(s("a"))), &[]), Ok(Value::Boolean(false)));
+    }
+
+    #[test]
+    fn arithmetic_fails_cleanly() {
+        assert!(run(&Expr::Binary(BinOp::Div, c(Value::Integer(1)), c(Value::Integer(0))), &[]).is_err());
+        assert!(run(&Expr::Binary(BinOp::Add, c(Value::Integer(i64::MAX)), c(Value::Integer(1))), &[]).is_err());
+        assert!(run(&Expr::Neg(c(Value::Integer(i64::MIN))), &[]).is_err());
+        assert_eq!(run(&Expr::Binary(BinOp::Add, c(s("a")), c(Value::Null)), &[]), Ok(Value::Null));
+        assert_eq!(run(&Expr::Binary(BinOp::Add, c(s("a")), c(s("b"))), &[]), Ok(s("ab")));
+    }
+
+    #[test]
+    fn coalesce_presence_and_membership() {
+        let empty = Value::List(vec![]);
+        assert_eq!(run(&Expr::Coalesce(c(empty.clone()), c(s("d"))), &[]), Ok(s("d")));
+        assert_eq!(run(&Expr::Present { value: c(empty), when_present: true }, &[]), Ok(Value::Boolean(false)));
+        let list = Value::List(vec![s("a"), s("b")]);
+        assert_eq!(run(&Expr::In { value: c(s("b")), list: c(list.clone()), negated: false }, &[]), Ok(Value::Boolean(true)));
+        assert_eq!(run(&Expr::In { value: c(Value::Null), list: c(list), negated: true }, &[]), Ok(Value::Boolean(true)));
+    }
+
+    #[test]
+    fn propagating_functions_skip_missing_arguments() {
+        let Some(lower) = crate::builtins::lookup("lower") else { return };
+        let call = Expr::Call { function: Function(lower), args: vec![Expr::Attr(0)] };
+        assert_eq!(run(&call, &[Value::Null]), Ok(Value::Null));
+        assert_eq!(run(&call, &[s("AB")]), Ok(s("ab")));
+    }
+
+    #[test]
+    fn bindings_nest() {
+        // select(xs, a -> with(a, b -> b + a))
+        let body = Expr::With(Box::new(Expr::Local(0)), Box::new(Expr::Binary(BinOp::Add, Box::new(Expr::Local(1)), Box::new(Expr::Local(0)))));
+        let e = Expr::Select(Box::new(Expr::Attr(0)), Box::new(body));
+        assert_eq!(run(&e, &[Value::List(vec![s("x"), s("y")])]), Ok(Value::List(vec![s("xx"), s("yy")])));
+        let w = Expr::Where(Box::new(Expr::Attr(0)), Box::new(Expr::Binary(BinOp::Eq, Box::new(Expr::Local(0)), c(s("y")))));
+        assert_eq!(run(&w, &[Value::List(vec![s("x"), s("y")])]), Ok(Value::List(vec![s("y")])));
+    }
+
+    #[test]
+    fn flow_outcomes() {
+        let e = Expr::If(c(Value::Boolean(false)), Box::new(Expr::AuthoritativeNull), Box::new(Expr::Ignore));
+        assert_eq!(eval_flow(&e, &Record(&[])), Ok(FlowValue::Ignore));
+        let e = Expr::If(c(Value::Boolean(true)), Box::new(Expr::AuthoritativeNull), Box::new(Expr::Ignore));
+        assert_eq!(eval_flow(&e, &Record(&[])), Ok(FlowValue::AuthoritativeNull));
+    }
+}
