@@ -117,7 +117,7 @@ fn tokens_prints_the_stream() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in [&["--help"][..], &["check", "--help"], &["explain", "--help"], &["tokens", "--help"]] {
+    for sub in [&["--help"][..], &["check", "--help"], &["explain", "--help"], &["tokens", "--help"], &["test", "--help"]] {
         let out = metasync(sub);
         assert_eq!(out.status.code(), Some(0), "{sub:?}");
         assert!(stdout(&out).contains("Usage:"), "{sub:?}");
@@ -153,5 +153,83 @@ fn compile_writes_a_plan_and_refuses_errors() {
 
     let stdout_plan = metasync(&["compile", "rules/examples/hr-to-directory"]);
     assert_eq!(String::from_utf8_lossy(&stdout_plan.stdout), plan, "stdout and file hold the same bytes");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A temporary copy of the example with one wrong expectation (department "SALES" for "ENG").
+fn broken_example_copy(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("metasync-test-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::create_dir_all(&dir);
+    let example = root().join("rules/examples/hr-to-directory");
+    for entry in std::fs::read_dir(&example).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "sync") {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let text = text.replace(r#"account: "alovelace", department: "ENG","#, r#"account: "alovelace", department: "SALES","#);
+            let _ = std::fs::write(dir.join(entry.file_name()), text);
+        }
+    }
+    dir
+}
+
+#[test]
+fn test_runs_the_shipped_tests() {
+    let out = metasync(&["test", "rules/"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    assert!(text.contains("test a new hire is projected and provisioned ... ok"), "{text}");
+    assert!(text.trim_end().ends_with("passed, 0 failed"), "{text}");
+
+    let refused = metasync(&["test", BROKEN]);
+    assert_eq!(refused.status.code(), Some(1), "a rule set with errors is not run");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("E0103"));
+
+    assert_eq!(metasync(&["test", "does/not/exist"]).status.code(), Some(2));
+    assert_eq!(metasync(&["test", "--format", "xml", "rules/"]).status.code(), Some(2));
+}
+
+#[test]
+fn test_reports_a_failing_expectation() {
+    let dir = broken_example_copy("human");
+    let out = metasync(&["test", &dir.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("test a new hire is projected and provisioned ... FAILED"), "{text}");
+    assert!(text.contains(r#"expected person { account: "alovelace", department: "SALES""#), "{text}");
+    assert!(text.contains(r#"actual: person { account: "alovelace", department: "ENG""#), "{text}");
+    assert!(text.contains("tests.sync:10:5"), "the report points at the expectation: {text}");
+    assert!(text.trim_end().ends_with("passed, 1 failed"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn test_json_and_junit() {
+    let dir = broken_example_copy("formats");
+    let path = dir.to_string_lossy().to_string();
+    let out = metasync(&["test", "--format", "json", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap_or_default();
+    assert_eq!(value["failed"], 1, "{value:#}");
+    assert!(value["passed"].as_u64().is_some_and(|n| n > 1), "{value:#}");
+    let failing: Vec<&serde_json::Value> = value["tests"].as_array().into_iter().flatten().filter(|t| t["passed"] == false).collect();
+    assert_eq!(failing.len(), 1);
+    let t = failing.first().copied().cloned().unwrap_or_default();
+    assert_eq!(t["name"], "a new hire is projected and provisioned");
+    assert!(t["file"].as_str().is_some_and(|f| f.ends_with("tests.sync")));
+    assert_eq!(t["failures"][0]["line"], 10);
+    assert!(t["failures"][0]["expected"].as_str().is_some_and(|e| e.contains("SALES")));
+    assert!(t["error"].is_null());
+
+    let ok = metasync(&["test", "--format", "json", "rules/"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&ok)).unwrap_or_default();
+    assert_eq!(value["failed"], 0);
+
+    let junit = metasync(&["test", "--format", "junit", &path]);
+    assert_eq!(junit.status.code(), Some(1));
+    let xml = stdout(&junit);
+    assert!(xml.starts_with("<?xml") && xml.contains("<testsuites") && xml.contains("<testsuite name=\"metasync\""), "{xml}");
+    assert!(xml.contains("failures=\"1\"") && xml.contains("<failure message=") && xml.contains("&quot;SALES&quot;"), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), value["tests"].as_array().map_or(0, Vec::len));
     let _ = std::fs::remove_dir_all(&dir);
 }

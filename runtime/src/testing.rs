@@ -880,7 +880,13 @@ impl<'p> World<'p> {
                 let fields: Vec<(u16, Value)> = if e.values.is_empty() {
                     values.iter().enumerate().filter(|(_, v)| present(v)).filter_map(|(s, v)| Some((u16::try_from(s).ok()?, v.clone()))).collect()
                 } else {
-                    e.values.iter().map(|(s, _)| (*s, values.get(usize::from(*s)).cloned().unwrap_or(Value::Null))).collect()
+                    // Connector objects also show their anchor, so that they can be told apart.
+                    let anchor = match &e.target {
+                        ExpectTarget::ConnectorSpace(c, o) | ExpectTarget::Export { connector: c, object: o, .. } => self.object_type(*c, *o).map(|t| t.anchor),
+                        ExpectTarget::Metaverse(_) => None,
+                    };
+                    let anchor = anchor.filter(|a| !e.values.iter().any(|(s, _)| s == a) && values.get(usize::from(*a)).is_some_and(present));
+                    anchor.into_iter().chain(e.values.iter().map(|(s, _)| *s)).map(|s| (s, values.get(usize::from(s)).cloned().unwrap_or(Value::Null))).collect()
                 };
                 format!("{desc}{}", self.record(&*names, &fields))
             })

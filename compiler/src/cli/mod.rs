@@ -4,6 +4,7 @@ pub mod check;
 pub mod compile;
 pub mod eval;
 pub mod explain;
+pub mod test;
 pub mod tokens;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -46,6 +47,8 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Print the documentation of a diagnostic code
     Explain(explain::ExplainArgs),
+    /// Run the rule set's unit tests (`test` blocks) in memory
+    Test(test::TestArgs),
     /// Print the token stream of a file
     Tokens(tokens::TokensArgs),
 }
@@ -57,6 +60,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Compile(args) => compile::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Test(args) => test::run(&args),
         Command::Tokens(args) => tokens::run(&args),
     }
 }
