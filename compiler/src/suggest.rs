@@ -7,7 +7,8 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let lower = name.to_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        if candidate == name {
+        // Names starting with `__` are the compiler's own (the playground's row anchor).
+        if candidate == name || candidate.starts_with("__") {
             continue;
         }
         let distance = if candidate.to_lowercase() == lower { 0 } else { levenshtein(name, candidate) };
@@ -23,7 +24,7 @@ pub fn did_you_mean<'a>(name: &str, what: &str, candidates: impl IntoIterator<It
     if let Some(c) = closest(name, candidates.clone()) {
         return format!("did you mean `{c}`?");
     }
-    let mut all: Vec<&str> = candidates.into_iter().collect();
+    let mut all: Vec<&str> = candidates.into_iter().filter(|c| !c.starts_with("__")).collect();
     all.sort_unstable();
     all.dedup();
     match all.len() {
@@ -33,23 +34,36 @@ pub fn did_you_mean<'a>(name: &str, what: &str, candidates: impl IntoIterator<It
     }
 }
 
+/// The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two
+/// neighbouring characters each cost 1 (`mial` is one edit from `mail`).
 fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    // One row of the edit-distance table at a time; `prev[j]` is the distance between the
-    // prefix of `a` read so far and `b[..j]`.
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = prev.get(j).copied().unwrap_or(usize::MAX).saturating_add(usize::from(ca != *cb));
-            let delete = prev.get(j + 1).copied().unwrap_or(usize::MAX).saturating_add(1);
-            let insert = cur.last().copied().unwrap_or(usize::MAX).saturating_add(1);
-            cur.push(substitute.min(delete).min(insert));
+    let width = b.len() + 1;
+    // The table row by row, flattened; `at(i, j)` is the distance between `a[..i]` and `b[..j]`.
+    let mut table = vec![0usize; (a.len() + 1) * width];
+    let at = |t: &Vec<usize>, i: usize, j: usize| t.get(i * width + j).copied().unwrap_or(usize::MAX / 2);
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            let value = if i == 0 {
+                j
+            } else if j == 0 {
+                i
+            } else {
+                let (ca, cb) = (a.get(i - 1), b.get(j - 1));
+                let cost = usize::from(ca != cb);
+                let mut best = (at(&table, i - 1, j) + 1).min(at(&table, i, j - 1) + 1).min(at(&table, i - 1, j - 1) + cost);
+                if i > 1 && j > 1 && ca == b.get(j - 2) && a.get(i - 2) == cb {
+                    best = best.min(at(&table, i - 2, j - 2) + 1);
+                }
+                best
+            };
+            if let Some(cell) = table.get_mut(i * width + j) {
+                *cell = value;
+            }
         }
-        prev = cur;
     }
-    prev.last().copied().unwrap_or(0)
+    at(&table, a.len(), b.len())
 }
 
 #[cfg(test)]
@@ -62,6 +76,9 @@ mod tests {
         assert_eq!(closest("MAIL", ["mail", "uid"]), Some("mail"));
         assert_eq!(closest("x", ["department"]), None);
         assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("mial", "mail"), 1);
+        assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(closest("mial", ["mail", "__row"]), Some("mail"));
     }
 
     #[test]

@@ -233,3 +233,22 @@ fn test_json_and_junit() {
     assert_eq!(xml.matches("<testcase ").count(), value["tests"].as_array().map_or(0, Vec::len));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn eval_evaluates_against_an_object() {
+    let out = metasync(&["eval", "lower(left(givenName, 1) + surname)", "--object", r#"{"givenName": "Ann", "surname": "Lee"}"#]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "\"alee\"\n");
+    let json = metasync(&["eval", "mail ?? \"none\"", "--object", r#"{"mail": null}"#, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_default();
+    assert_eq!(value["value"], "none");
+    assert_eq!(value["type"], "string");
+    let typo = metasync(&["eval", "lower(mial)", "--object", r#"{"mail": "A"}"#]);
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `mail`?"));
+    let failing = metasync(&["eval", "1 / 0"]);
+    assert_eq!(failing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failing.stderr).contains("division by zero"));
+    let bad_json = metasync(&["eval", "1", "--object", "{not json"]);
+    assert_eq!(bad_json.status.code(), Some(2));
+}
