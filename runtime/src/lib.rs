@@ -9,8 +9,10 @@
 pub mod builtins;
 pub mod connectors;
 pub mod eval;
+pub mod model;
 pub mod plan;
 pub mod sha256;
+pub mod store;
 pub mod testing;
 pub mod text;
 pub mod time;
