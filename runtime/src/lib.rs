@@ -8,6 +8,7 @@
 
 pub mod builtins;
 pub mod connectors;
+pub mod engine;
 pub mod eval;
 pub mod model;
 pub mod plan;

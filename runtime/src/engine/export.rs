@@ -1,0 +1,289 @@
+//! Export: sends pending exports to the connector.
+//!
+//! Objects go in order of how many reference values they hold, fewest first. Pass 1 sends adds,
+//! updates and deletes without the reference values whose target is itself waiting to be added;
+//! pass 2 sends those references as updates (and references the connector asked to retry). Each
+//! object gets a result: success (an add may return the anchor the system assigned), an error
+//! (the run goes on unless the connector says stop), convert-to-add, or retry-reference. A
+//! delete-add sends the delete first and drops the add when the delete fails. Exported values are
+//! applied to the connector space object and remembered (export status memory) until a confirming
+//! import sees them.
+//!
+//! Before anything is sent, an export that would delete more objects than the connector's
+//! threshold (default 500; a count, or a percentage of the connector space) refuses to start
+//! unless the operator allows it for this run.
+
+use super::{EngineError, Result, StepReport, Work, connector_index, describe_cs};
+use crate::connectors::{Connector, ExportRequest, ExportResult};
+use crate::model::{AttrChange, CsObject, ExportChange, PendingExport};
+use crate::plan::{self, Plan, Setting};
+use crate::store::Store;
+use crate::value::{Value, ValueKind};
+
+/// Options of an export step.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportOptions {
+    /// The operator allows this run to delete more than the threshold.
+    pub allow_deletes: bool,
+    /// Objects per connector call.
+    pub batch_size: usize,
+}
+
+impl Default for ExportOptions {
+    fn default() -> ExportOptions {
+        ExportOptions { allow_deletes: false, batch_size: 100 }
+    }
+}
+
+/// The deletion threshold of a connector: `delete_threshold = 200` or `"5%"`.
+pub fn delete_threshold(conn: &plan::Connector, space_size: u64) -> u64 {
+    let setting = conn.settings.iter().find(|(n, _)| n == "delete_threshold").map(|(_, v)| v);
+    match setting {
+        Some(Setting::Literal(Value::Integer(n))) => u64::try_from(*n).unwrap_or(0),
+        Some(Setting::Literal(Value::String(s))) if s.trim().ends_with('%') => {
+            let pct: u64 = s.trim().trim_end_matches('%').trim().parse().unwrap_or(0);
+            space_size.saturating_mul(pct) / 100
+        }
+        _ => super::DEFAULT_DELETE_THRESHOLD,
+    }
+}
+
+fn reference_count(o: &CsObject, ty: Option<&plan::ObjectType>) -> usize {
+    let Some(p) = &o.pending_export else { return 0 };
+    p.attributes
+        .iter()
+        .filter(|c| ty.and_then(|t| t.attributes.iter().find(|a| a.name == c.name)).is_some_and(|a| a.kind == ValueKind::Reference))
+        .map(|c| c.new.values().len())
+        .sum()
+}
+
+/// Runs an export of `connector_name` through an opened connector.
+pub fn export(
+    plan: &Plan,
+    store: &dyn Store,
+    connector_name: &str,
+    connector: &mut dyn Connector,
+    options: ExportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<StepReport> {
+    let ci = connector_index(plan, connector_name)?;
+    let conn = plan.connectors.get(ci).ok_or_else(|| EngineError::Usage(format!("no connector `{connector_name}`")))?;
+    let mut report = StepReport::default();
+    let mut objects: Vec<CsObject> = Vec::new();
+    for id in store.pending_exports(connector_name)? {
+        if let Some(o) = store.cs(connector_name, id)?
+            && o.pending_export.is_some() {
+                objects.push(o);
+            }
+    }
+    let deletes = objects
+        .iter()
+        .filter(|o| matches!(o.pending_export.as_ref().map(|p| p.change), Some(ExportChange::Delete | ExportChange::DeleteAdd)))
+        .count() as u64;
+    let threshold = delete_threshold(conn, store.cs_ids(connector_name)?.len() as u64);
+    if deletes > threshold && !options.allow_deletes {
+        return Err(EngineError::DeleteThreshold { connector: connector_name.to_string(), deletes, threshold });
+    }
+    let type_of = |o: &CsObject| conn.objects.iter().find(|t| t.name == o.object_type);
+    objects.sort_by_key(|o| (reference_count(o, type_of(o)), o.id));
+
+    // Objects waiting to be added: references to them wait for pass 2.
+    let adding: std::collections::BTreeSet<String> = objects
+        .iter()
+        .filter(|o| matches!(o.pending_export.as_ref().map(|p| p.change), Some(ExportChange::Add | ExportChange::DeleteAdd)))
+        .flat_map(|o| [Some(o.dn.to_ascii_lowercase()), o.anchor.clone()])
+        .flatten()
+        .collect();
+    let mut deferred: Vec<(u64, AttrChange)> = Vec::new();
+    let mut work = Work::default();
+    let mut sent = 0u64;
+    for chunk in objects.chunks(options.batch_size.max(1)) {
+        let mut requests = Vec::new();
+        for o in chunk {
+            let Some(p) = &o.pending_export else { continue };
+            let ty = type_of(o);
+            let mut attributes = Vec::new();
+            for c in &p.attributes {
+                let is_ref = ty.and_then(|t| t.attributes.iter().find(|a| a.name == c.name)).is_some_and(|a| a.kind == ValueKind::Reference);
+                let waits = is_ref && c.new.values().iter().any(|v| matches!(v, Value::Reference(k) | Value::String(k) if adding.contains(&k.to_ascii_lowercase()) || adding.contains(k)));
+                if waits {
+                    deferred.push((o.id, c.clone()));
+                } else {
+                    attributes.push(c.clone());
+                }
+            }
+            if p.change == ExportChange::DeleteAdd {
+                requests.push(request(o, ExportChange::Delete, Vec::new()));
+                requests.push(request(o, ExportChange::Add, attributes));
+            } else {
+                requests.push(request(o, p.change, attributes));
+            }
+        }
+        let results = send(connector, connector_name, &requests)?;
+        apply(store, connector_name, &mut work, &mut report, connector, &requests, results, &mut deferred)?;
+        sent += u64::try_from(chunk.len()).unwrap_or(0);
+        work.commit(store, plan)?;
+        progress(sent);
+        if report.counts.errors >= super::ERROR_LIMIT {
+            return Err(EngineError::ErrorLimit(report.counts.errors));
+        }
+    }
+    // Pass 2: the references.
+    for chunk in deferred.clone().chunks(options.batch_size.max(1)) {
+        let mut requests = Vec::new();
+        for (id, change) in chunk {
+            let Some(o) = work.cs(store, connector_name, *id)? else { continue };
+            requests.push(request(&o, ExportChange::Update, vec![change.clone()]));
+        }
+        let results = send(connector, connector_name, &requests)?;
+        let mut again = Vec::new();
+        apply(store, connector_name, &mut work, &mut report, connector, &requests, results, &mut again)?;
+        for (id, change) in again {
+            report.issue("reference-not-exported", true, format!("{connector_name}:{id}"), format!("`{}` could not be set: its target does not exist", change.name));
+        }
+        work.commit(store, plan)?;
+    }
+    Ok(report)
+}
+
+fn request(o: &CsObject, change: ExportChange, attributes: Vec<AttrChange>) -> ExportRequest {
+    ExportRequest {
+        id: o.id,
+        object_type: o.object_type.clone(),
+        dn: o.dn.clone(),
+        anchor: o.anchor.clone(),
+        change,
+        new_dn: o.pending_export.as_ref().and_then(|p| p.new_dn.clone()),
+        attributes,
+    }
+}
+
+fn send(connector: &mut dyn Connector, name: &str, requests: &[ExportRequest]) -> Result<Vec<ExportResult>> {
+    if requests.is_empty() {
+        return Ok(Vec::new());
+    }
+    let results = connector.export(requests).map_err(|e| EngineError::Connector(format!("connector `{name}`: {e}")))?;
+    if results.len() != requests.len() {
+        return Err(EngineError::Connector(format!("connector `{name}` returned {} results for {} objects", results.len(), requests.len())));
+    }
+    Ok(results)
+}
+
+#[expect(clippy::too_many_arguments, reason = "the export's whole state")]
+fn apply(
+    store: &dyn Store,
+    name: &str,
+    work: &mut Work,
+    report: &mut StepReport,
+    connector: &mut dyn Connector,
+    requests: &[ExportRequest],
+    results: Vec<ExportResult>,
+    deferred: &mut Vec<(u64, AttrChange)>,
+) -> Result<()> {
+    let mut failed_deletes: Vec<u64> = Vec::new();
+    for (req, result) in requests.iter().zip(results) {
+        let Some(mut o) = work.cs(store, name, req.id)? else { continue };
+        match result {
+            ExportResult::Success { anchor } => {
+                report.counts.exports += 1;
+                match req.change {
+                    ExportChange::Delete => {
+                        if o.pending_export.as_ref().is_some_and(|p| p.change == ExportChange::DeleteAdd) {
+                            continue; // the add follows in the same batch
+                        }
+                        report.counts.deletes += 1;
+                        if let Some(mv_id) = o.link
+                            && let Some(mut mv) = work.mv(store, mv_id)? {
+                                mv.links.retain(|l| !(l.connector == o.connector && l.cs == o.id));
+                                work.put_mv(mv);
+                            }
+                        work.delete_cs(name, o.id);
+                        continue;
+                    }
+                    ExportChange::Add | ExportChange::DeleteAdd => {
+                        if failed_deletes.contains(&o.id) {
+                            continue;
+                        }
+                        report.counts.adds += 1;
+                        if let Some(a) = anchor {
+                            o.anchor = Some(a);
+                        }
+                    }
+                    ExportChange::Update => report.counts.updates += 1,
+                }
+                for c in &req.attributes {
+                    if c.new.is_null() {
+                        o.attributes.remove(&c.name);
+                    } else {
+                        o.attributes.insert(c.name.clone(), c.new.clone());
+                    }
+                    o.export_memory.insert(c.name.clone(), c.new.clone());
+                }
+                if let Some(dn) = &req.new_dn {
+                    o.dn = dn.clone();
+                }
+                o.pending_export = remaining(o.pending_export.take(), req, deferred);
+                work.put_cs(o);
+            }
+            ExportResult::Error { message, stop } => {
+                if req.change == ExportChange::Delete {
+                    failed_deletes.push(o.id);
+                }
+                report.issue("export-error", true, describe_cs(&o), message.clone());
+                if let Some(p) = o.pending_export.as_mut() {
+                    p.failures = p.failures.saturating_add(1);
+                }
+                work.put_cs(o);
+                if stop {
+                    return Err(EngineError::Connector(format!("connector `{name}` stopped the export: {message}")));
+                }
+            }
+            ExportResult::ConvertToAdd => {
+                // The system does not have the object: send everything it should hold as an add.
+                let mut attributes: Vec<AttrChange> =
+                    o.attributes.iter().map(|(k, v)| AttrChange { name: k.clone(), old: Value::Null, new: v.clone() }).collect();
+                for c in &req.attributes {
+                    attributes.retain(|a| a.name != c.name);
+                    attributes.push(c.clone());
+                }
+                let add = ExportRequest { change: ExportChange::Add, attributes, ..req.clone() };
+                let again = send(connector, name, std::slice::from_ref(&add))?;
+                let mut nested = Vec::new();
+                apply(store, name, work, report, connector, std::slice::from_ref(&add), again, &mut nested)?;
+                deferred.extend(nested);
+            }
+            ExportResult::RetryReference { attribute } => {
+                if let Some(c) = req.attributes.iter().find(|c| c.name == attribute) {
+                    deferred.push((o.id, c.clone()));
+                }
+                // Everything else of the request is taken as done.
+                let others = ExportRequest { attributes: req.attributes.iter().filter(|c| c.name != attribute).cloned().collect(), ..req.clone() };
+                let mut nested = Vec::new();
+                apply(store, name, work, report, connector, std::slice::from_ref(&others), vec![ExportResult::Success { anchor: None }], &mut nested)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What is left of a pending export after a request succeeded: the deferred references.
+fn remaining(pending: Option<PendingExport>, req: &ExportRequest, deferred: &[(u64, AttrChange)]) -> Option<PendingExport> {
+    let mut p = pending?;
+    p.attributes.retain(|c| !req.attributes.iter().any(|s| s.name == c.name));
+    p.attributes.retain(|c| deferred.iter().any(|(id, d)| *id == req.id && d.name == c.name));
+    if p.attributes.is_empty() {
+        return None;
+    }
+    p.change = ExportChange::Update;
+    p.new_dn = None;
+    p.failures = 0;
+    Some(p)
+}
+
+/// A pending export in words, for messages (`add uid=alee,ou=people,...`).
+pub fn describe(o: &CsObject) -> String {
+    match &o.pending_export {
+        Some(p) => format!("{:?} {}", p.change, o.dn).to_lowercase(),
+        None => o.dn.clone(),
+    }
+}

@@ -1,0 +1,345 @@
+//! The sync engine: import, synchronization and export over a [`Store`] and [`Connector`]s.
+//!
+//! Work is done in batches. A [`Work`] set holds the objects a batch has read and changed; reads
+//! look there first, so a batch sees its own writes (an object projected early in a batch can be
+//! joined later in the same batch), and [`Work::commit`] writes every changed object in one
+//! atomic, durable store batch. A watermark or a step's completion is committed with, or after,
+//! the data it covers.
+
+pub mod export;
+pub mod import;
+pub mod run;
+pub mod sync;
+
+use crate::eval::{Env, EvalError};
+use crate::model::{Counts, CsObject, Id, MvObject, ObjectIssue, StepRecord};
+use crate::plan::{self, Plan, TypeRef};
+use crate::store::{Batch, Op, Store, StoreError};
+use crate::value::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// How many objects a batch changes before it is committed.
+pub const BATCH_SIZE: usize = 500;
+
+/// A run stops after this many object-level errors.
+pub const ERROR_LIMIT: u64 = 5_000;
+
+/// The default deletion threshold of an export.
+pub const DEFAULT_DELETE_THRESHOLD: u64 = 500;
+
+/// Why a step stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineError {
+    /// The store failed.
+    Store(StoreError),
+    /// A connector failed as a whole.
+    Connector(String),
+    /// The run reached the error limit.
+    ErrorLimit(u64),
+    /// An export would delete more objects than its threshold allows.
+    DeleteThreshold {
+        /// The connector.
+        connector: String,
+        /// Deletes pending.
+        deletes: u64,
+        /// The threshold.
+        threshold: u64,
+    },
+    /// The plan and the request disagree (an unknown connector name).
+    Usage(String),
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EngineError::Store(e) => write!(f, "{e}"),
+            EngineError::Connector(e) => f.write_str(e),
+            EngineError::ErrorLimit(n) => write!(f, "the run stopped after {n} errors (the limit is {ERROR_LIMIT})"),
+            EngineError::DeleteThreshold { connector, deletes, threshold } => write!(
+                f,
+                "export to `{connector}` would delete {deletes} objects, more than its threshold of {threshold}: review them with `metasync pending {connector}` and allow them with `--allow-deletes {connector}`"
+            ),
+            EngineError::Usage(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+impl From<StoreError> for EngineError {
+    fn from(e: StoreError) -> EngineError {
+        EngineError::Store(e)
+    }
+}
+
+/// A result of the engine.
+pub type Result<T> = std::result::Result<T, EngineError>;
+
+/// Counters of the work a step did, for the proof that delta work is proportional to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WorkCounters {
+    /// Store reads (objects and index lookups).
+    pub store_reads: u64,
+    /// Rule evaluations (scopes, joins, flows).
+    pub rule_evaluations: u64,
+}
+
+/// The objects a batch has read and changed.
+#[derive(Debug, Default)]
+pub struct Work {
+    cs: BTreeMap<(String, Id), Option<CsObject>>,
+    mv: BTreeMap<Id, Option<MvObject>>,
+    dirty_cs: BTreeSet<(String, Id)>,
+    dirty_mv: BTreeSet<Id>,
+    extra: Vec<Op>,
+    /// Reads and evaluations so far.
+    pub counters: WorkCounters,
+}
+
+impl Work {
+    /// A connector space object (this batch's version first).
+    pub fn cs(&mut self, store: &dyn Store, connector: &str, id: Id) -> Result<Option<CsObject>> {
+        let key = (connector.to_string(), id);
+        if let Some(o) = self.cs.get(&key) {
+            return Ok(o.clone());
+        }
+        self.counters.store_reads += 1;
+        let o = store.cs(connector, id)?;
+        self.cs.insert(key, o.clone());
+        Ok(o)
+    }
+
+    /// Stages a changed connector space object.
+    pub fn put_cs(&mut self, o: CsObject) {
+        let key = (o.connector.clone(), o.id);
+        self.dirty_cs.insert(key.clone());
+        self.cs.insert(key, Some(o));
+    }
+
+    /// Stages the removal of a connector space object.
+    pub fn delete_cs(&mut self, connector: &str, id: Id) {
+        let key = (connector.to_string(), id);
+        self.dirty_cs.insert(key.clone());
+        self.cs.insert(key, None);
+    }
+
+    /// A metaverse object (this batch's version first).
+    pub fn mv(&mut self, store: &dyn Store, id: Id) -> Result<Option<MvObject>> {
+        if let Some(o) = self.mv.get(&id) {
+            return Ok(o.clone());
+        }
+        self.counters.store_reads += 1;
+        let o = store.mv(id)?;
+        self.mv.insert(id, o.clone());
+        Ok(o)
+    }
+
+    /// Stages a changed metaverse object.
+    pub fn put_mv(&mut self, o: MvObject) {
+        self.dirty_mv.insert(o.id);
+        self.mv.insert(o.id, Some(o));
+    }
+
+    /// Stages the removal of a metaverse object.
+    pub fn delete_mv(&mut self, id: Id) {
+        self.dirty_mv.insert(id);
+        self.mv.insert(id, None);
+    }
+
+    /// Finds the connector object with this anchor, then with this DN (this batch included).
+    pub fn cs_by_key(&mut self, store: &dyn Store, connector: &str, key: &str) -> Result<Option<Id>> {
+        for ((c, id), o) in &self.cs {
+            if c == connector && self.dirty_cs.contains(&(c.clone(), *id))
+                && let Some(o) = o
+                    && (o.anchor.as_deref() == Some(key) || o.dn.eq_ignore_ascii_case(key)) {
+                        return Ok(Some(*id));
+                    }
+        }
+        self.counters.store_reads += 1;
+        if let Some(id) = store.cs_by_anchor(connector, key)?
+            && self.still_matches(store, connector, id, key)? {
+                return Ok(Some(id));
+            }
+        self.counters.store_reads += 1;
+        if let Some(id) = store.cs_by_dn(connector, key)?
+            && self.still_matches(store, connector, id, key)? {
+                return Ok(Some(id));
+            }
+        Ok(None)
+    }
+
+    fn still_matches(&mut self, store: &dyn Store, connector: &str, id: Id, key: &str) -> Result<bool> {
+        Ok(match self.cs(store, connector, id)? {
+            Some(o) => o.anchor.as_deref() == Some(key) || o.dn.eq_ignore_ascii_case(key),
+            None => false,
+        })
+    }
+
+    /// The metaverse objects of `object_type` whose `attr` holds `value` (this batch included).
+    pub fn mv_find(&mut self, store: &dyn Store, object_type: &str, attr: &str, value: &Value) -> Result<Vec<Id>> {
+        self.counters.store_reads += 1;
+        let mut found: BTreeSet<Id> = store.mv_find(object_type, attr, value)?.into_iter().collect();
+        // Objects changed in this batch: their stored index entries may be stale.
+        for id in &self.dirty_mv {
+            found.remove(id);
+            if let Some(Some(o)) = self.mv.get(id)
+                && o.object_type == object_type && o.attributes.get(attr).is_some_and(|v| v.values().contains(value)) {
+                    found.insert(*id);
+                }
+        }
+        Ok(found.into_iter().collect())
+    }
+
+    /// Adds a write that is not an object (a watermark, a run record).
+    pub fn push(&mut self, op: Op) {
+        self.extra.push(op);
+    }
+
+    /// How many objects the batch has changed.
+    pub fn changed(&self) -> usize {
+        self.dirty_cs.len() + self.dirty_mv.len()
+    }
+
+    /// Writes every change in one atomic, durable batch and forgets the objects read.
+    pub fn commit(&mut self, store: &dyn Store, plan: &Plan) -> Result<()> {
+        let mut batch = Batch::new();
+        for key in std::mem::take(&mut self.dirty_cs) {
+            match self.cs.get(&key) {
+                Some(Some(o)) => batch.push(Op::PutCs(Box::new(o.clone()))),
+                _ => batch.push(Op::DeleteCs { connector: key.0.clone(), id: key.1 }),
+            }
+        }
+        for id in std::mem::take(&mut self.dirty_mv) {
+            match self.mv.get(&id) {
+                Some(Some(o)) => {
+                    let indexed = join_keys(plan, &o.object_type);
+                    batch.push(Op::PutMv(Box::new(o.clone()), indexed));
+                }
+                _ => batch.push(Op::DeleteMv(id)),
+            }
+        }
+        batch.ops.append(&mut self.extra);
+        self.cs.clear();
+        self.mv.clear();
+        if !batch.is_empty() {
+            store.commit(batch)?;
+        }
+        Ok(())
+    }
+}
+
+/// The attribute names of a metaverse type that join criteria search.
+pub fn join_keys(plan: &Plan, object_type: &str) -> Vec<String> {
+    plan.metaverse
+        .iter()
+        .find(|t| t.name == object_type)
+        .map(|t| t.join_keys.iter().filter_map(|k| t.attributes.get(usize::from(*k)).map(|a| a.name.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// The progress and results of one step.
+#[derive(Debug, Clone, Default)]
+pub struct StepReport {
+    /// Counts.
+    pub counts: Counts,
+    /// Errors and warnings (the first 1,000 kept).
+    pub issues: Vec<ObjectIssue>,
+    /// Reads and evaluations.
+    pub counters: WorkCounters,
+}
+
+impl StepReport {
+    /// Records an object-level error or warning.
+    pub fn issue(&mut self, code: &str, error: bool, object: impl Into<String>, message: impl Into<String>) {
+        if error {
+            self.counts.errors += 1;
+        } else {
+            self.counts.warnings += 1;
+        }
+        if self.issues.len() < 1_000 {
+            self.issues.push(ObjectIssue { code: code.to_string(), error, object: object.into(), message: message.into() });
+        }
+    }
+
+    /// The step record for the run history.
+    pub fn record(&self, step: &str, completed: bool, stopped: Option<String>, millis: u64) -> StepRecord {
+        StepRecord { step: step.to_string(), counts: self.counts, issues: self.issues.clone(), completed, stopped, millis }
+    }
+}
+
+/// The index of a connector in the plan.
+pub fn connector_index(plan: &Plan, name: &str) -> Result<usize> {
+    plan.connectors.iter().position(|c| c.name == name).ok_or_else(|| EngineError::Usage(format!("the plan has no connector `{name}`")))
+}
+
+/// A connector's capability value, as text.
+pub fn capability<'p>(connector: &'p plan::Connector, name: &str) -> &'p str {
+    connector.capabilities.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// The values of an object's attributes by slot of `ty`.
+pub fn slots(ty: &[plan::Attribute], attributes: &BTreeMap<String, Value>) -> Vec<Value> {
+    ty.iter().map(|a| attributes.get(&a.name).cloned().unwrap_or(Value::Null)).collect()
+}
+
+/// An object's short name for messages: `connector:DN`.
+pub fn describe_cs(o: &CsObject) -> String {
+    format!("{}:{}", o.connector, o.dn)
+}
+
+/// An expression environment over an object's slots, following references through the store.
+pub struct ObjectEnv<'a> {
+    /// The object's values by slot.
+    pub values: &'a [Value],
+    /// The plan.
+    pub plan: &'a Plan,
+    /// The store.
+    pub store: &'a dyn Store,
+}
+
+impl fmt::Debug for ObjectEnv<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ObjectEnv").field("values", &self.values).finish_non_exhaustive()
+    }
+}
+
+impl Env for ObjectEnv<'_> {
+    fn attr(&self, slot: u16) -> &Value {
+        self.values.get(usize::from(slot)).unwrap_or(&Value::Null)
+    }
+
+    fn member(&self, reference: &Value, target: TypeRef, attr: u16) -> std::result::Result<Value, String> {
+        let key = match reference {
+            Value::Reference(k) | Value::String(k) => k,
+            _ => return Ok(Value::Null),
+        };
+        match target {
+            TypeRef::Mv(t) => {
+                let ty = self.plan.metaverse.get(usize::from(t)).ok_or("bad metaverse type")?;
+                let Ok(id) = key.parse::<Id>() else { return Ok(Value::Null) };
+                let o = self.store.mv(id).map_err(|e| e.to_string())?;
+                Ok(o.and_then(|o| ty.attributes.get(usize::from(attr)).and_then(|a| o.attributes.get(&a.name).cloned())).unwrap_or(Value::Null))
+            }
+            TypeRef::Cs(c, o) => {
+                let conn = self.plan.connectors.get(usize::from(c)).ok_or("bad connector")?;
+                let ty = conn.objects.get(usize::from(o)).ok_or("bad object type")?;
+                let id = match self.store.cs_by_anchor(&conn.name, key).map_err(|e| e.to_string())? {
+                    Some(id) => Some(id),
+                    None => self.store.cs_by_dn(&conn.name, key).map_err(|e| e.to_string())?,
+                };
+                let Some(id) = id else { return Ok(Value::Null) };
+                let obj = self.store.cs(&conn.name, id).map_err(|e| e.to_string())?;
+                Ok(obj.and_then(|o| ty.attributes.get(usize::from(attr)).and_then(|a| o.attributes.get(&a.name).cloned())).unwrap_or(Value::Null))
+            }
+        }
+    }
+}
+
+/// An evaluation error with its context: the rule, the flow and the object.
+pub fn context(e: &EvalError, rule: &str, flow: Option<&str>, object: &str) -> String {
+    match flow {
+        Some(attr) => format!("rule `{rule}`, flow into `{attr}`, object {object}: {e}"),
+        None => format!("rule `{rule}`, object {object}: {e}"),
+    }
+}

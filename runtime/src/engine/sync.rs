@@ -1,0 +1,648 @@
+//! Synchronization: per connector space object, in order — filter / delete, join, project, import
+//! attribute flow, then for the metaverse object provisioning / deprovisioning and export attribute
+//! flow ("project in, provision out").
+//!
+//! A full synchronization processes every object of the connector space; a delta synchronization
+//! only those with a pending import, and what they affect (their metaverse object, and through it
+//! the outbound rules of every connector): its work grows with the number of changes, not with the
+//! size of the spaces.
+//!
+//! Metaverse values are computed from the plan's precedence tables: per attribute, the
+//! contributions best precedence first; the first with a value wins, `authoritative null` wins
+//! and clears, `ignore` and `null` give way, and `merge union` contributions are merged. A
+//! connector reference becomes the metaverse object linked to the referenced object (found by
+//! anchor, then DN); a metaverse reference becomes the DN (the anchor for DN style `none`) of the
+//! referenced object's object in the target connector.
+
+use super::{EngineError, ObjectEnv, Result, StepReport, Work, capability, connector_index, context, describe_cs, slots};
+use crate::eval::{FlowValue, eval, eval_condition, eval_flow};
+use crate::model::{AttrChange, CsKind, CsObject, ExportChange, Id, ImportChange, Lineage, Link, MvObject, PendingExport, PendingImport};
+use crate::plan::{self, Deletion, Deprovision, Merge, Plan, TypeRef};
+use crate::store::Store;
+use crate::value::Value;
+use std::collections::BTreeMap;
+
+/// The state of one synchronization step.
+pub struct Sync<'a> {
+    plan: &'a Plan,
+    store: &'a dyn Store,
+    run: u64,
+    /// Counts and issues.
+    pub report: StepReport,
+    work: Work,
+}
+
+impl std::fmt::Debug for Sync<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sync").field("run", &self.run).finish_non_exhaustive()
+    }
+}
+
+/// Runs a full or delta synchronization of one connector space.
+pub fn synchronize(plan: &Plan, store: &dyn Store, connector: &str, full: bool, run: u64, progress: &mut dyn FnMut(u64)) -> Result<StepReport> {
+    connector_index(plan, connector)?;
+    let ids = if full { store.cs_ids(connector)? } else { store.pending_imports(connector)? };
+    let mut sync = Sync { plan, store, run, report: StepReport::default(), work: Work::default() };
+    sync.report.counters.store_reads += 1;
+    for (n, id) in ids.iter().enumerate() {
+        if let Err(message) = sync.object(connector, *id, full) {
+            match message {
+                ObjectFailure::Object(object, message) => sync.report.issue("sync-error", true, object, message),
+                ObjectFailure::Fatal(e) => return Err(e),
+            }
+            if sync.report.counts.errors >= super::ERROR_LIMIT {
+                sync.flush()?;
+                return Err(EngineError::ErrorLimit(sync.report.counts.errors));
+            }
+        }
+        if sync.work.changed() >= super::BATCH_SIZE {
+            sync.flush()?;
+            progress(u64::try_from(n + 1).unwrap_or(u64::MAX));
+        }
+    }
+    sync.flush()?;
+    progress(u64::try_from(ids.len()).unwrap_or(u64::MAX));
+    Ok(sync.report)
+}
+
+enum ObjectFailure {
+    /// An object-level error: the object is left as it was and the step goes on.
+    Object(String, String),
+    /// The store failed: the step stops.
+    Fatal(EngineError),
+}
+
+impl From<EngineError> for ObjectFailure {
+    fn from(e: EngineError) -> ObjectFailure {
+        ObjectFailure::Fatal(e)
+    }
+}
+
+impl From<crate::store::StoreError> for ObjectFailure {
+    fn from(e: crate::store::StoreError) -> ObjectFailure {
+        ObjectFailure::Fatal(EngineError::Store(e))
+    }
+}
+
+type Step<T> = std::result::Result<T, ObjectFailure>;
+
+impl<'a> Sync<'a> {
+    fn flush(&mut self) -> Result<()> {
+        self.report.counters.store_reads += self.work.counters.store_reads;
+        self.report.counters.rule_evaluations += self.work.counters.rule_evaluations;
+        self.work.counters = Default::default();
+        self.work.commit(self.store, self.plan)
+    }
+
+    fn cs_type(&self, o: &CsObject) -> Option<(usize, usize, &'a plan::ObjectType)> {
+        let ci = self.plan.connectors.iter().position(|c| c.name == o.connector)?;
+        let conn = self.plan.connectors.get(ci)?;
+        let oi = conn.objects.iter().position(|t| t.name == o.object_type)?;
+        Some((ci, oi, conn.objects.get(oi)?))
+    }
+
+    fn mv_type(&self, name: &str) -> Option<(usize, &'a plan::MvType)> {
+        let i = self.plan.metaverse.iter().position(|t| t.name == name)?;
+        Some((i, self.plan.metaverse.get(i)?))
+    }
+
+    /// One connector space object, through every stage.
+    fn object(&mut self, connector: &str, id: Id, full: bool) -> Step<()> {
+        let Some(mut o) = self.work.cs(self.store, connector, id)? else { return Ok(()) };
+        if o.kind == CsKind::Placeholder {
+            return Ok(());
+        }
+        let pending = o.pending_import.take();
+        let Some((ci, oi, ty)) = self.cs_type(&o) else {
+            // The object type left the schema: the object is no longer synchronized.
+            return Ok(());
+        };
+        // 1. Deletion.
+        match pending.as_ref().map(|p| p.change) {
+            Some(ImportChange::Delete) => {
+                self.disconnect(&mut o)?;
+                self.work.delete_cs(connector, id);
+                self.report.counts.deletes += 1;
+                return Ok(());
+            }
+            Some(ImportChange::DeleteAdd) => {
+                self.disconnect(&mut o)?;
+            }
+            _ => {}
+        }
+        if !full && pending.is_none() {
+            return Ok(());
+        }
+        // 2. Scope.
+        let values = slots(&ty.attributes, &o.attributes);
+        let mut in_scope: Vec<usize> = Vec::new();
+        for (ri, rule) in self.plan.inbound.iter().enumerate() {
+            if usize::from(rule.connector) != ci || usize::from(rule.object) != oi {
+                continue;
+            }
+            if self.holds(rule.scope.as_ref(), &values, &rule.name, &o)? {
+                in_scope.push(ri);
+            }
+        }
+        if o.link.is_some() && in_scope.is_empty() {
+            // Out of the scope of every inbound rule: a disconnector again.
+            self.disconnect(&mut o)?;
+            self.work.put_cs(o);
+            return Ok(());
+        }
+        // 3. Join and 4. projection.
+        if o.link.is_none() && !o.explicit_disconnector {
+            for ri in &in_scope {
+                let Some(rule) = self.plan.inbound.get(*ri) else { continue };
+                if let Some(mv) = self.join(rule, &values, &o)? {
+                    self.link(&mut o, mv)?;
+                    self.report.counts.joins += 1;
+                    break;
+                }
+                if rule.project {
+                    let mv_type = self.plan.metaverse.get(usize::from(rule.mv_type)).map(|t| t.name.clone()).unwrap_or_default();
+                    let mv = MvObject { id: self.store.next_id()?, object_type: mv_type, attributes: BTreeMap::new(), links: Vec::new(), lineage: BTreeMap::new() };
+                    self.work.put_mv(mv.clone());
+                    self.link(&mut o, mv.id)?;
+                    self.report.counts.projections += 1;
+                    break;
+                }
+            }
+        }
+        self.work.put_cs(o.clone());
+        // 5. Import attribute flow, then provisioning and export attribute flow.
+        if let Some(mv_id) = o.link {
+            let targets: Vec<u16> = in_scope
+                .iter()
+                .filter_map(|ri| self.plan.inbound.get(*ri))
+                .flat_map(|r| r.flows.iter().map(|f| f.target))
+                .collect();
+            // A pending update flows only the attributes it changed; an add (or a full sync) all.
+            let changed = pending.as_ref().filter(|p| p.change == ImportChange::Update).map(|p| p.changed.clone());
+            self.recompute(mv_id, &targets, changed.as_deref(), &o)?;
+            self.outbound(mv_id)?;
+        }
+        Ok(())
+    }
+
+    fn holds(&mut self, scope: Option<&plan::Expr>, values: &[Value], rule: &str, o: &CsObject) -> Step<bool> {
+        let Some(scope) = scope else { return Ok(true) };
+        self.work.counters.rule_evaluations += 1;
+        let env = ObjectEnv { values, plan: self.plan, store: self.store };
+        eval_condition(scope, &env).map_err(|e| ObjectFailure::Object(describe_cs(o), context(&e, rule, None, &describe_cs(o))))
+    }
+
+    fn join(&mut self, rule: &plan::InboundRule, values: &[Value], o: &CsObject) -> Step<Option<Id>> {
+        let Some(mv_type) = self.plan.metaverse.get(usize::from(rule.mv_type)) else { return Ok(None) };
+        for criterion in &rule.joins {
+            let mut wanted: Vec<(String, Value)> = Vec::new();
+            for m in criterion {
+                self.work.counters.rule_evaluations += 1;
+                let env = ObjectEnv { values, plan: self.plan, store: self.store };
+                let v = eval(&m.value, &env).map_err(|e| ObjectFailure::Object(describe_cs(o), context(&e, &rule.name, None, &describe_cs(o))))?.into_owned();
+                let Some(attr) = mv_type.attributes.get(usize::from(m.mv_attr)) else { continue };
+                wanted.push((attr.name.clone(), v));
+            }
+            if wanted.iter().any(|(_, v)| v.is_null()) || wanted.is_empty() {
+                continue;
+            }
+            let Some((first_attr, first_value)) = wanted.first().cloned() else { continue };
+            let mut candidates = Vec::new();
+            for candidate in self.work.mv_find(self.store, &mv_type.name, &first_attr, &first_value)? {
+                let Some(mv) = self.work.mv(self.store, candidate)? else { continue };
+                let all = wanted.iter().all(|(a, v)| mv.attributes.get(a).is_some_and(|have| have.values().contains(v)));
+                let taken = mv.links.iter().any(|l| l.connector == o.connector && l.cs != o.id);
+                if all && !taken {
+                    candidates.push(candidate);
+                }
+            }
+            match candidates.as_slice() {
+                [] => continue,
+                [one] => return Ok(Some(*one)),
+                many => {
+                    let ids: Vec<String> = many.iter().map(|i| format!("mv:{i}")).collect();
+                    return Err(ObjectFailure::Object(
+                        describe_cs(o),
+                        format!("ambiguous join in rule `{}`: {} metaverse objects match ({})", rule.name, many.len(), ids.join(", ")),
+                    ));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn link(&mut self, o: &mut CsObject, mv_id: Id) -> Step<()> {
+        let Some(mut mv) = self.work.mv(self.store, mv_id)? else { return Ok(()) };
+        o.link = Some(mv_id);
+        if !mv.links.iter().any(|l| l.connector == o.connector && l.cs == o.id) {
+            mv.links.push(Link { connector: o.connector.clone(), cs: o.id });
+            mv.links.sort();
+        }
+        self.work.put_mv(mv);
+        Ok(())
+    }
+
+    /// Removes an object's link and applies the metaverse deletion rule.
+    fn disconnect(&mut self, o: &mut CsObject) -> Step<()> {
+        let Some(mv_id) = o.link.take() else { return Ok(()) };
+        let Some(mut mv) = self.work.mv(self.store, mv_id)? else { return Ok(()) };
+        mv.links.retain(|l| !(l.connector == o.connector && l.cs == o.id));
+        let deletion = self.mv_type(&mv.object_type).map(|(_, t)| t.deletion.clone()).unwrap_or(Deletion::LastLink);
+        let delete = match &deletion {
+            Deletion::LastLink => mv.links.is_empty(),
+            Deletion::Authoritative(conns) => {
+                conns.iter().any(|c| self.plan.connectors.get(usize::from(*c)).is_some_and(|c| c.name == o.connector)) || mv.links.is_empty()
+            }
+        };
+        if delete {
+            // The metaverse object goes; its other connector objects are deprovisioned.
+            let others = std::mem::take(&mut mv.links);
+            self.work.delete_mv(mv_id);
+            self.report.counts.deletes += 1;
+            for l in others {
+                if let Some(mut other) = self.work.cs(self.store, &l.connector, l.cs)? {
+                    other.link = None;
+                    let rule = self.plan.outbound.iter().find(|r| {
+                        self.plan.connectors.get(usize::from(r.connector)).is_some_and(|c| c.name == other.connector)
+                            && self.plan.metaverse.get(usize::from(r.mv_type)).is_some_and(|t| t.name == mv.object_type)
+                    });
+                    let action = rule.map_or(Deprovision::Disconnect, |r| r.deprovision);
+                    self.deprovision(&mut other, action);
+                    self.work.put_cs(other);
+                }
+            }
+            return Ok(());
+        }
+        // Its contributions go: every attribute this connector's rules flow is computed again.
+        self.work.put_mv(mv.clone());
+        let targets: Vec<u16> = self
+            .plan
+            .inbound
+            .iter()
+            .filter(|r| self.plan.connectors.get(usize::from(r.connector)).is_some_and(|c| c.name == o.connector))
+            .flat_map(|r| r.flows.iter().map(|f| f.target))
+            .collect();
+        self.recompute(mv_id, &targets, None, o)?;
+        self.outbound(mv_id)?;
+        Ok(())
+    }
+
+    fn deprovision(&mut self, o: &mut CsObject, action: Deprovision) {
+        match action {
+            Deprovision::Delete => {
+                o.pending_export = Some(PendingExport { change: ExportChange::Delete, new_dn: None, attributes: Vec::new(), failures: 0 });
+                self.report.counts.deprovisions += 1;
+            }
+            Deprovision::Disconnect => {
+                o.link = None;
+                self.report.counts.deprovisions += 1;
+            }
+            Deprovision::Keep => {}
+        }
+    }
+
+    /// Computes metaverse attributes again from their contributions (import attribute flow).
+    fn recompute(&mut self, mv_id: Id, targets: &[u16], changed: Option<&[String]>, source: &CsObject) -> Step<()> {
+        let _ = changed;
+        let Some(mut mv) = self.work.mv(self.store, mv_id)? else { return Ok(()) };
+        let Some((_, mv_type)) = self.mv_type(&mv.object_type) else { return Ok(()) };
+        let mut targets: Vec<u16> = targets.to_vec();
+        targets.sort_unstable();
+        targets.dedup();
+        let mut any = false;
+        for slot in targets {
+            let Some(attr) = mv_type.attributes.get(usize::from(slot)) else { continue };
+            let Some(contributions) = mv_type.precedence.get(usize::from(slot)) else { continue };
+            let mut union: Vec<Value> = Vec::new();
+            let mut any_union = false;
+            let mut winner: Option<(Value, Lineage)> = None;
+            let mut ignored = false;
+            'contributions: for c in contributions {
+                let Some(rule) = self.plan.inbound.get(usize::from(c.rule)) else { continue };
+                let Some(flow) = rule.flows.get(usize::from(c.flow)) else { continue };
+                let Some(conn) = self.plan.connectors.get(usize::from(rule.connector)) else { continue };
+                let Some(ty) = conn.objects.get(usize::from(rule.object)) else { continue };
+                let links: Vec<Link> = mv.links.iter().filter(|l| l.connector == conn.name).cloned().collect();
+                for l in links {
+                    let cs = if l.cs == source.id { Some(source.clone()) } else { self.work.cs(self.store, &l.connector, l.cs)? };
+                    let Some(cs) = cs else { continue };
+                    if cs.object_type != ty.name {
+                        continue;
+                    }
+                    let values = slots(&ty.attributes, &cs.attributes);
+                    if !self.holds(rule.scope.as_ref(), &values, &rule.name, &cs)? {
+                        continue;
+                    }
+                    self.work.counters.rule_evaluations += 1;
+                    let env = ObjectEnv { values: &values, plan: self.plan, store: self.store };
+                    let out = eval_flow(&flow.value, &env)
+                        .map_err(|e| ObjectFailure::Object(describe_cs(&cs), context(&e, &rule.name, Some(&attr.name), &describe_cs(&cs))))?;
+                    let lineage = Lineage { connector: cs.connector.clone(), cs: cs.id, rule: rule.name.clone(), run: self.run };
+                    match out {
+                        FlowValue::Ignore => ignored = true,
+                        FlowValue::AuthoritativeNull => {
+                            if !any_union {
+                                winner = Some((Value::Null, lineage));
+                            }
+                            break 'contributions;
+                        }
+                        FlowValue::Value(v) => {
+                            let v = self.translate_inbound(v.into_owned(), flow.references)?;
+                            if v.values().is_empty() {
+                                continue;
+                            }
+                            if c.union {
+                                any_union = true;
+                                for item in v.values() {
+                                    if !union.contains(item) {
+                                        union.push(item.clone());
+                                    }
+                                }
+                                if winner.is_none() {
+                                    winner = Some((Value::Null, lineage));
+                                }
+                            } else {
+                                if !any_union {
+                                    winner = Some((v, lineage));
+                                }
+                                break 'contributions;
+                            }
+                        }
+                    }
+                }
+            }
+            let new_value = if any_union {
+                Some(Value::List(union))
+            } else {
+                match &winner {
+                    Some((v, _)) => Some(v.clone()),
+                    None if ignored => None,
+                    None => Some(Value::Null),
+                }
+            };
+            if let Some(v) = new_value {
+                let old = mv.attributes.get(&attr.name).cloned().unwrap_or(Value::Null);
+                if old != v {
+                    any = true;
+                    if v.is_null() {
+                        mv.attributes.remove(&attr.name);
+                        mv.lineage.remove(&attr.name);
+                    } else {
+                        mv.attributes.insert(attr.name.clone(), v);
+                        if let Some((_, lineage)) = winner {
+                            mv.lineage.insert(attr.name.clone(), lineage);
+                        }
+                    }
+                }
+            }
+        }
+        if any {
+            self.report.counts.updates += 1;
+        }
+        self.work.put_mv(mv);
+        Ok(())
+    }
+
+    /// A connector reference becomes the metaverse object linked to the referenced object.
+    fn translate_inbound(&mut self, v: Value, references: Option<TypeRef>) -> Step<Value> {
+        let Some(TypeRef::Cs(c, _)) = references else { return Ok(v) };
+        let Some(conn) = self.plan.connectors.get(usize::from(c)) else { return Ok(Value::Null) };
+        let name = conn.name.clone();
+        let mut out = Vec::new();
+        for item in v.values() {
+            let (Value::Reference(key) | Value::String(key)) = item else { continue };
+            let Some(id) = self.work.cs_by_key(self.store, &name, key)? else { continue };
+            if let Some(target) = self.work.cs(self.store, &name, id)?
+                && let Some(mv) = target.link {
+                    out.push(Value::Reference(mv.to_string()));
+                }
+        }
+        Ok(match (v, out.len()) {
+            (Value::List(_), _) => Value::List(out),
+            (_, 0) => Value::Null,
+            (_, _) => out.into_iter().next().unwrap_or(Value::Null),
+        })
+    }
+
+    /// A metaverse reference becomes the DN (or anchor) of the referenced object's object in the
+    /// target connector.
+    fn translate_outbound(&mut self, v: Value, references: Option<TypeRef>, connector: &plan::Connector) -> Step<Value> {
+        let Some(TypeRef::Mv(_)) = references else { return Ok(v) };
+        let by_anchor = capability(connector, "dn_style") == "none";
+        let mut out = Vec::new();
+        for item in v.values() {
+            let (Value::Reference(key) | Value::String(key)) = item else { continue };
+            let Ok(id) = key.parse::<Id>() else { continue };
+            let Some(mv) = self.work.mv(self.store, id)? else { continue };
+            for l in mv.links.iter().filter(|l| l.connector == connector.name) {
+                if let Some(target) = self.work.cs(self.store, &l.connector, l.cs)? {
+                    let text = if by_anchor { target.anchor.clone() } else { Some(target.dn.clone()) };
+                    if let Some(t) = text {
+                        out.push(Value::Reference(t));
+                    }
+                    break;
+                }
+            }
+        }
+        Ok(match (v, out.len()) {
+            (Value::List(_), _) => Value::List(out),
+            (_, 0) => Value::Null,
+            (_, _) => out.into_iter().next().unwrap_or(Value::Null),
+        })
+    }
+
+    /// Provisioning, deprovisioning and export attribute flow for one metaverse object.
+    fn outbound(&mut self, mv_id: Id) -> Step<()> {
+        let Some(mut mv) = self.work.mv(self.store, mv_id)? else { return Ok(()) };
+        let Some((mi, mv_type)) = self.mv_type(&mv.object_type) else { return Ok(()) };
+        let values = slots(&mv_type.attributes, &mv.attributes);
+        let object = format!("mv:{mv_id}");
+        for rule in self.plan.outbound.iter().filter(|r| usize::from(r.mv_type) == mi) {
+            let Some(conn) = self.plan.connectors.get(usize::from(rule.connector)) else { continue };
+            let Some(ty) = conn.objects.get(usize::from(rule.object)) else { continue };
+            let in_scope = match &rule.scope {
+                None => true,
+                Some(s) => {
+                    self.work.counters.rule_evaluations += 1;
+                    let env = ObjectEnv { values: &values, plan: self.plan, store: self.store };
+                    eval_condition(s, &env).map_err(|e| ObjectFailure::Object(object.clone(), context(&e, &rule.name, None, &object)))?
+                }
+            };
+            let mut linked: Option<CsObject> = None;
+            for l in mv.links.iter().filter(|l| l.connector == conn.name) {
+                if let Some(cs) = self.work.cs(self.store, &l.connector, l.cs)?
+                    && cs.object_type == ty.name {
+                        linked = Some(cs);
+                        break;
+                    }
+            }
+            match (in_scope, linked) {
+                (true, Some(mut cs)) => {
+                    let computed = self.flows(rule, conn, ty, &values, &cs.attributes, false, &object)?;
+                    let dn = match &rule.provision {
+                        Some(Some(dn)) => self.dn(dn, &values, rule, &object)?,
+                        _ => None,
+                    };
+                    if self.stage_changes(&mut cs, computed, dn, conn) {
+                        self.report.counts.updates += 1;
+                    }
+                    self.work.put_cs(cs);
+                }
+                (true, None) => {
+                    let Some(dn_expr) = &rule.provision else { continue };
+                    let computed = self.flows(rule, conn, ty, &values, &BTreeMap::new(), true, &object)?;
+                    let anchor_name = ty.attributes.get(usize::from(ty.anchor)).map(|a| a.name.clone()).unwrap_or_default();
+                    let anchor_value = computed.iter().find(|(n, _)| *n == anchor_name).map(|(_, v)| v.clone());
+                    let dn = match dn_expr {
+                        Some(e) => self.dn(e, &values, rule, &object)?,
+                        None => anchor_value.as_ref().and_then(key_text),
+                    };
+                    let Some(dn) = dn else {
+                        return Err(ObjectFailure::Object(object.clone(), format!("rule `{}`: the new object has no DN (its DN or anchor is missing)", rule.name)));
+                    };
+                    let by_anchor = capability(conn, "dn_style") == "none";
+                    let id = self.store.next_id()?;
+                    let attributes: Vec<AttrChange> =
+                        computed.into_iter().filter(|(_, v)| !v.is_null()).map(|(name, new)| AttrChange { name, old: Value::Null, new }).collect();
+                    let cs = CsObject {
+                        id,
+                        connector: conn.name.clone(),
+                        object_type: ty.name.clone(),
+                        dn: dn.clone(),
+                        anchor: if by_anchor { Some(dn) } else { None },
+                        kind: CsKind::Staging,
+                        attributes: BTreeMap::new(),
+                        link: Some(mv_id),
+                        explicit_disconnector: false,
+                        provisioned_by: Some(rule.name.clone()),
+                        pending_import: None,
+                        pending_export: Some(PendingExport { change: ExportChange::Add, new_dn: None, attributes, failures: 0 }),
+                        export_memory: BTreeMap::new(),
+                        seen_in_run: 0,
+                    };
+                    mv.links.push(Link { connector: conn.name.clone(), cs: id });
+                    mv.links.sort();
+                    self.work.put_mv(mv.clone());
+                    self.work.put_cs(cs);
+                    self.report.counts.provisions += 1;
+                }
+                (false, Some(mut cs)) => {
+                    if rule.provision.is_none() {
+                        continue;
+                    }
+                    self.deprovision(&mut cs, rule.deprovision);
+                    if cs.link.is_none() {
+                        mv.links.retain(|l| !(l.connector == cs.connector && l.cs == cs.id));
+                        self.work.put_mv(mv.clone());
+                    }
+                    self.work.put_cs(cs);
+                }
+                (false, None) => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn dn(&mut self, e: &plan::Expr, values: &[Value], rule: &plan::OutboundRule, object: &str) -> Step<Option<String>> {
+        self.work.counters.rule_evaluations += 1;
+        let env = ObjectEnv { values, plan: self.plan, store: self.store };
+        let v = eval(e, &env).map_err(|err| ObjectFailure::Object(object.to_string(), context(&err, &rule.name, Some("dn"), object)))?;
+        Ok(v.as_str().map(str::to_string))
+    }
+
+    /// The export flows' values: `(attribute, value)`; `ignore`d flows are left out.
+    #[expect(clippy::too_many_arguments, reason = "the rule's whole context")]
+    fn flows(
+        &mut self,
+        rule: &plan::OutboundRule,
+        conn: &plan::Connector,
+        ty: &plan::ObjectType,
+        values: &[Value],
+        current: &BTreeMap<String, Value>,
+        adding: bool,
+        object: &str,
+    ) -> Step<Vec<(String, Value)>> {
+        let mut out = Vec::new();
+        for flow in &rule.flows {
+            if flow.once && !adding {
+                continue;
+            }
+            let Some(attr) = ty.attributes.get(usize::from(flow.target)) else { continue };
+            self.work.counters.rule_evaluations += 1;
+            let env = ObjectEnv { values, plan: self.plan, store: self.store };
+            let v = eval_flow(&flow.value, &env).map_err(|e| ObjectFailure::Object(object.to_string(), context(&e, &rule.name, Some(&attr.name), object)))?;
+            let v = match v {
+                FlowValue::Ignore => continue,
+                FlowValue::AuthoritativeNull => Value::Null,
+                FlowValue::Value(v) => self.translate_outbound(v.into_owned(), flow.references, conn)?,
+            };
+            let v = if flow.merge == Merge::Union {
+                let mut merged: Vec<Value> = current.get(&attr.name).map(|c| c.values().to_vec()).unwrap_or_default();
+                for item in v.values() {
+                    if !merged.contains(item) {
+                        merged.push(item.clone());
+                    }
+                }
+                Value::List(merged)
+            } else {
+                v
+            };
+            let v = match (attr.many, v) {
+                (false, Value::List(items)) if items.len() <= 1 => items.into_iter().next().unwrap_or(Value::Null),
+                (_, Value::List(items)) if items.is_empty() => Value::Null,
+                (_, v) => v,
+            };
+            out.push((attr.name.clone(), v));
+        }
+        Ok(out)
+    }
+
+    /// Records the differences between computed values and the object's as a pending export.
+    fn stage_changes(&mut self, cs: &mut CsObject, computed: Vec<(String, Value)>, dn: Option<String>, conn: &plan::Connector) -> bool {
+        let _ = conn;
+        let mut pending = cs.pending_export.take().unwrap_or(PendingExport { change: ExportChange::Update, new_dn: None, attributes: Vec::new(), failures: 0 });
+        if pending.change == ExportChange::Delete {
+            cs.pending_export = Some(pending);
+            return false;
+        }
+        let mut changed = false;
+        for (name, new) in computed {
+            let staged = pending.attributes.iter().find(|c| c.name == name).map(|c| c.new.clone());
+            let current = staged.unwrap_or_else(|| cs.attributes.get(&name).cloned().unwrap_or(Value::Null));
+            if super::import::same_values(&current, &new) {
+                continue;
+            }
+            changed = true;
+            let old = cs.attributes.get(&name).cloned().unwrap_or(Value::Null);
+            pending.attributes.retain(|c| c.name != name);
+            if pending.change != ExportChange::Add && super::import::same_values(&old, &new) {
+                continue; // back to what the system has: nothing to export
+            }
+            pending.attributes.push(AttrChange { name, old, new });
+        }
+        if let Some(dn) = dn
+            && !dn.eq_ignore_ascii_case(&cs.dn) && pending.change != ExportChange::Add {
+                pending.new_dn = Some(dn);
+                changed = true;
+            }
+        let empty = pending.attributes.is_empty() && pending.new_dn.is_none() && pending.change == ExportChange::Update;
+        cs.pending_export = if empty { None } else { Some(pending) };
+        changed
+    }
+}
+
+/// The text of a key value (an anchor or a DN).
+fn key_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) | Value::Reference(s) => Some(s.clone()),
+        Value::Integer(n) => Some(n.to_string()),
+        Value::Guid(g) => Some(crate::value::format_guid(*g)),
+        Value::List(items) => items.first().and_then(key_text),
+        _ => None,
+    }
+}
+
+/// Marks an object pending import again (used by tests to force a delta).
+pub fn touch(o: &mut CsObject) {
+    o.pending_import = Some(PendingImport { change: ImportChange::Update, changed: Vec::new() });
+}
