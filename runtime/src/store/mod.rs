@@ -6,6 +6,8 @@
 //! in the same batch as, or a later batch than, the data it covers, never an earlier one: after a
 //! crash the store holds a consistent prefix of the work.
 
+pub mod sled_store;
+
 use crate::model::{CsObject, Id, MvObject, RunRecord};
 use crate::value::Value;
 use std::fmt;
