@@ -178,10 +178,31 @@ impl SledStore {
         Ok(ids)
     }
 
-    /// Removes an anchor or DN entry if it still names `id` (another object may own it now).
-    fn remove_if_owned(&self, key: Vec<u8>, id: Id, writes: &mut Writes) -> Result<()> {
-        if self.get(&key)?.is_some_and(|owner| owner.as_ref() == id.to_be_bytes()) {
+    /// Moves one index entry from `old` to `new` (either may be absent). An unchanged entry is
+    /// not rewritten. `owned`: the entry maps a name to an id (anchor, DN), and another object may
+    /// own it now; it is removed only while it still names `id`.
+    fn move_entry(
+        &self,
+        old: Option<Vec<u8>>,
+        new: Option<Vec<u8>>,
+        id: Id,
+        owned: bool,
+        writes: &mut Writes,
+    ) -> Result<()> {
+        let value = if owned { id.to_be_bytes().to_vec() } else { Vec::new() };
+        if old.is_some() && old == new {
+            if let Some(key) = new {
+                writes.kept.push((key, value));
+            }
+            return Ok(());
+        }
+        if let Some(key) = old
+            && (!owned || self.get(&key)?.is_some_and(|owner| owner.as_ref() == id.to_be_bytes()))
+        {
             writes.removes.push(key);
+        }
+        if let Some(key) = new {
+            writes.insert(key, value);
         }
         Ok(())
     }
@@ -190,43 +211,30 @@ impl SledStore {
     fn write_cs(&self, connector: &str, id: Id, new: Option<&CsObject>, writes: &mut Writes) -> Result<()> {
         let key = cs_key(connector, id);
         let old: Option<CsObject> = self.get_decoded(&key)?;
-        let old_index = old.as_ref().map(CsIndex::of);
-        let new_index = new.map(CsIndex::of);
+        let old_index = old.as_ref().map(CsIndex::of).unwrap_or_default();
+        let new_index = new.map(CsIndex::of).unwrap_or_default();
         match new {
-            Some(object) => writes.insert(key, encode(&cs_key(connector, id), object)?),
+            Some(object) => writes.insert(key.clone(), encode(&key, object)?),
             None if old.is_some() => writes.removes.push(key),
             None => {}
         }
-        if let Some(old_index) = old_index {
-            let keep = new_index.as_ref();
-            if let Some(anchor) = old_index.anchor
-                && keep.and_then(|k| k.anchor.as_ref()) != Some(&anchor)
-            {
-                self.remove_if_owned(anchor, id, writes)?;
-            }
-            if keep.map(|k| &k.dn) != Some(&old_index.dn) {
-                self.remove_if_owned(old_index.dn, id, writes)?;
-            }
-            if old_index.pending_import && !keep.is_some_and(|k| k.pending_import) {
-                writes.removes.push(connector_key(PENDING_IMPORT, connector, &id.to_be_bytes()));
-            }
-            if old_index.pending_export && !keep.is_some_and(|k| k.pending_export) {
-                writes.removes.push(connector_key(PENDING_EXPORT, connector, &id.to_be_bytes()));
-            }
-        }
-        if let Some(new_index) = new_index {
-            if let Some(anchor) = new_index.anchor {
-                writes.insert(anchor, id.to_be_bytes().to_vec());
-            }
-            writes.insert(new_index.dn, id.to_be_bytes().to_vec());
-            if new_index.pending_import {
-                writes.insert(connector_key(PENDING_IMPORT, connector, &id.to_be_bytes()), Vec::new());
-            }
-            if new_index.pending_export {
-                writes.insert(connector_key(PENDING_EXPORT, connector, &id.to_be_bytes()), Vec::new());
-            }
-        }
-        Ok(())
+        self.move_entry(old_index.anchor, new_index.anchor, id, true, writes)?;
+        self.move_entry(old_index.dn, new_index.dn, id, true, writes)?;
+        let pending = |tag: &[u8], flag: bool| flag.then(|| connector_key(tag, connector, &id.to_be_bytes()));
+        self.move_entry(
+            pending(PENDING_IMPORT, old_index.pending_import),
+            pending(PENDING_IMPORT, new_index.pending_import),
+            id,
+            false,
+            writes,
+        )?;
+        self.move_entry(
+            pending(PENDING_EXPORT, old_index.pending_export),
+            pending(PENDING_EXPORT, new_index.pending_export),
+            id,
+            false,
+            writes,
+        )
     }
 
     /// Adds the writes for one metaverse object's new state (`None`: deleted).
@@ -234,36 +242,50 @@ impl SledStore {
         let key = id_key(MV, id);
         let index_key = id_key(MV_INDEXED, id);
         let old: Option<MvObject> = self.get_decoded(&key)?;
-        let old_indexed: Vec<String> = self.get_decoded(&index_key)?.unwrap_or_default();
-        if let Some(old) = &old {
-            writes.removes.extend(join_keys(old, &old_indexed)?);
+        let old_indexed: Option<Vec<String>> = self.get_decoded(&index_key)?;
+        let old_joins: BTreeSet<Vec<u8>> = match &old {
+            Some(old) => join_keys(old, old_indexed.as_deref().unwrap_or_default())?.into_iter().collect(),
+            None => BTreeSet::new(),
+        };
+        let new_joins: BTreeSet<Vec<u8>> = match new {
+            Some((object, indexed)) => join_keys(object, indexed)?.into_iter().collect(),
+            None => BTreeSet::new(),
+        };
+        // Join entries end with the object's id: no other object can own them.
+        writes.removes.extend(old_joins.difference(&new_joins).cloned());
+        for join in new_joins.difference(&old_joins) {
+            writes.insert(join.clone(), Vec::new());
         }
         match new {
             Some((object, indexed)) => {
                 writes.insert(key.clone(), encode(&key, object)?);
-                for join in join_keys(object, indexed)? {
-                    writes.insert(join, Vec::new());
-                }
                 if indexed.is_empty() {
-                    writes.removes.push(index_key);
-                } else {
+                    if old_indexed.is_some() {
+                        writes.removes.push(index_key);
+                    }
+                } else if old_indexed.as_ref() != Some(indexed) {
                     writes.insert(index_key.clone(), encode(&index_key, indexed)?);
                 }
             }
             None => {
-                writes.removes.push(key);
-                writes.removes.push(index_key);
+                if old.is_some() {
+                    writes.removes.push(key);
+                }
+                if old_indexed.is_some() {
+                    writes.removes.push(index_key);
+                }
             }
         }
         Ok(())
     }
 }
 
-/// The sled writes of a commit: every removal is applied before every insertion.
-#[derive(Default)]
+/// The sled writes of a commit.
 struct Writes {
     removes: Vec<Vec<u8>>,
     inserts: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Index entries that stay as they are, unless another object's change removes them.
+    kept: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Writes {
@@ -271,24 +293,28 @@ impl Writes {
         self.inserts.push((key, value));
     }
 
+    /// Every removal comes before every insertion: a sled batch keeps the last write per key, so
+    /// an entry removed for one object and inserted for another (or the same) object is inserted.
     fn into_sled(self) -> sled::Batch {
         let mut batch = sled::Batch::default();
+        let removed: BTreeSet<&[u8]> = self.removes.iter().map(Vec::as_slice).collect();
+        let restored: Vec<(Vec<u8>, Vec<u8>)> =
+            self.kept.into_iter().filter(|(key, _)| removed.contains(key.as_slice())).collect();
         for key in self.removes {
             batch.remove(key);
         }
-        // A sled batch keeps the last write per key: an entry removed for one object and
-        // inserted for another (or the same) object is inserted.
-        for (key, value) in self.inserts {
+        for (key, value) in restored.into_iter().chain(self.inserts) {
             batch.insert(key, value);
         }
         batch
     }
 }
 
-/// The index keys of a connector space object.
+/// The index keys of a connector space object (all absent for no object).
+#[derive(Default)]
 struct CsIndex {
     anchor: Option<Vec<u8>>,
-    dn: Vec<u8>,
+    dn: Option<Vec<u8>>,
     pending_import: bool,
     pending_export: bool,
 }
@@ -297,7 +323,7 @@ impl CsIndex {
     fn of(object: &CsObject) -> CsIndex {
         CsIndex {
             anchor: object.anchor.as_deref().map(|anchor| connector_key(ANCHOR, &object.connector, anchor.as_bytes())),
-            dn: connector_key(DN, &object.connector, object.dn.to_lowercase().as_bytes()),
+            dn: Some(connector_key(DN, &object.connector, object.dn.to_lowercase().as_bytes())),
             pending_import: object.pending_import.is_some(),
             pending_export: object.pending_export.is_some(),
         }
@@ -407,7 +433,12 @@ impl Store for SledStore {
         // The final state of every object the batch touches: a later write wins.
         let mut cs: BTreeMap<(String, Id), Option<CsObject>> = BTreeMap::new();
         let mut mv: BTreeMap<Id, Option<(MvObject, Vec<String>)>> = BTreeMap::new();
-        let mut writes = Writes::default();
+        // About four keys per object (object, anchor, DN, a pending flag).
+        let mut writes = Writes {
+            removes: Vec::new(),
+            inserts: Vec::with_capacity(batch.ops.len().saturating_mul(4)),
+            kept: Vec::new(),
+        };
         for op in batch.ops {
             match op {
                 Op::PutCs(object) => {
@@ -788,6 +819,17 @@ mod tests {
         commit(&store, vec![put_cs(&b), put_cs(&a)]);
         assert_eq!(store.cs_by_anchor("hr", "E9").unwrap(), Some(2));
         assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), Some(1));
+
+        // Anchors should be unique; when the engine breaks that, an entry stays with an object
+        // that holds it: `c` takes `E1` from `a`, then leaves it while `a` is rewritten unchanged.
+        let mut c = cs_object("hr", 3, Some("E1"), "cn=Cid");
+        commit(&store, vec![put_cs(&c)]);
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), Some(3));
+        c.anchor = Some("E3".into());
+        commit(&store, vec![put_cs(&a), put_cs(&c)]);
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), Some(1));
+        assert_eq!(store.cs_by_anchor("hr", "E3").unwrap(), Some(3));
+        commit(&store, vec![Op::DeleteCs { connector: "hr".into(), id: 3 }]);
 
         // Deleting removes the object and every index entry.
         b.pending_import = Some(PendingImport { change: ImportChange::Delete, changed: Vec::new() });
