@@ -7,6 +7,7 @@
 //! crash the store holds a consistent prefix of the work.
 
 pub mod memory;
+pub mod sled_store;
 
 use crate::model::{CsObject, Id, MvObject, RunRecord};
 use crate::value::Value;

@@ -1,0 +1,1135 @@
+//! The sled 0.34 implementation of [`Store`].
+//!
+//! Everything lives in sled's default tree, one key space split by prefixes, so that one
+//! [`sled::Tree::apply_batch`] applies a whole [`Batch`] (objects *and* their index entries)
+//! atomically, and one `flush` after it makes it durable before [`Store::commit`] returns. Ids are
+//! big-endian so that a prefix scan yields them in id order; names are separated by a NUL byte,
+//! which is why names (connectors, object types, indexed attributes) must not contain one.
+//!
+//! | key                                          | value                            |
+//! |----------------------------------------------|----------------------------------|
+//! | `v`                                          | the store format (`1`, as text)  |
+//! | `n`                                          | the end of the reserved id block |
+//! | `c/<connector>\0<id>`                        | [`CsObject`] (JSON)              |
+//! | `a/<connector>\0<anchor>`                    | id                               |
+//! | `d/<connector>\0<lower-cased DN>`            | id                               |
+//! | `pi/<connector>\0<id>`, `pe/<connector>\0<id>` | empty (pending import / export) |
+//! | `m/<id>`                                     | [`MvObject`] (JSON)              |
+//! | `mi/<id>`                                    | its indexed attributes (JSON)    |
+//! | `x/<type>\0<attribute>\0<value JSON>\0<id>`  | empty (join index, per value)    |
+//! | `w/<connector>`                              | watermark (JSON string)          |
+//! | `r/<run id>`                                 | [`RunRecord`] (JSON)             |
+//!
+//! `commit` first collapses the batch to the final state of every object it touches (a later
+//! write wins), then diffs each object against its stored version to remove stale index entries
+//! and add the new ones. All removals go into the sled batch before all insertions (a sled batch
+//! keeps the last write per key), so an anchor that moves from one object to another in one batch
+//! ends up pointing at its new owner. Anchor and DN entries are removed only while they still
+//! point at the object being changed.
+//!
+//! Ids are handed out from blocks of [`ID_BLOCK`]: the end of a block is written and flushed
+//! before any id of it is returned, so a crash loses at most the rest of a block, never reuses an
+//! id.
+
+use super::{Batch, Op, Result, Store, StoreError};
+use crate::model::{CsObject, Id, MvObject, RunRecord};
+use crate::value::Value;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+
+/// The on-disk format this code reads and writes; a store of another format is refused.
+pub const FORMAT: u32 = 1;
+/// How many ids one durable counter write reserves.
+pub const ID_BLOCK: u64 = 1_000;
+/// The first id of a new store (0 is never handed out).
+const FIRST_ID: Id = 1;
+
+const FORMAT_KEY: &[u8] = b"v";
+const COUNTER_KEY: &[u8] = b"n";
+const CS: &[u8] = b"c/";
+const ANCHOR: &[u8] = b"a/";
+const DN: &[u8] = b"d/";
+const PENDING_IMPORT: &[u8] = b"pi/";
+const PENDING_EXPORT: &[u8] = b"pe/";
+const MV: &[u8] = b"m/";
+const MV_INDEXED: &[u8] = b"mi/";
+const JOIN: &[u8] = b"x/";
+const WATERMARK: &[u8] = b"w/";
+const RUN: &[u8] = b"r/";
+/// Prefixes of keys that end with a big-endian id, and whether a NUL separates it from names
+/// (used to show keys in errors).
+const ID_KEYED: [(&[u8], bool); 7] = [
+    (CS, true),
+    (PENDING_IMPORT, true),
+    (PENDING_EXPORT, true),
+    (JOIN, true),
+    (MV, false),
+    (MV_INDEXED, false),
+    (RUN, false),
+];
+
+/// A [`Store`] kept in a sled database.
+pub struct SledStore {
+    db: sled::Db,
+    /// The directory, or "a temporary store", for error messages.
+    location: String,
+    ids: Mutex<IdBlock>,
+    /// Commits read the stored versions of the objects they change: one at a time.
+    commits: Mutex<()>,
+}
+
+/// The ids reserved and not yet handed out: `next..end`.
+#[derive(Debug)]
+struct IdBlock {
+    next: Id,
+    end: Id,
+}
+
+impl fmt::Debug for SledStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SledStore").field("location", &self.location).finish_non_exhaustive()
+    }
+}
+
+impl SledStore {
+    /// Opens (or creates) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<SledStore> {
+        let location = dir.display().to_string();
+        let db = sled::Config::new()
+            .path(dir)
+            .open()
+            .map_err(|e| StoreError(format!("cannot open the store at `{location}`: {e}")))?;
+        SledStore::init(db, location)
+    }
+
+    /// A store that lives in a temporary directory and is deleted when dropped (for tests).
+    pub fn temporary() -> Result<SledStore> {
+        let db = sled::Config::new()
+            .temporary(true)
+            .open()
+            .map_err(|e| StoreError(format!("cannot open a temporary store: {e}")))?;
+        SledStore::init(db, "a temporary store".to_string())
+    }
+
+    /// Checks (or, in an empty database, writes) the format key.
+    fn init(db: sled::Db, location: String) -> Result<SledStore> {
+        let store = SledStore { db, location, ids: Mutex::new(IdBlock { next: 0, end: 0 }), commits: Mutex::new(()) };
+        let expected = FORMAT.to_string();
+        match store.get(FORMAT_KEY)? {
+            Some(found) if found.as_ref() == expected.as_bytes() => {}
+            Some(found) => {
+                return Err(StoreError(format!(
+                    "the store at `{}` has format `{}`, this version of metasync reads format `{expected}`",
+                    store.location,
+                    String::from_utf8_lossy(&found)
+                )));
+            }
+            None if !store.db.is_empty() => {
+                return Err(StoreError(format!(
+                    "`{}` holds a sled database that is not a metasync store (it has no format key)",
+                    store.location
+                )));
+            }
+            None => {
+                store.db.insert(FORMAT_KEY, expected.as_bytes()).map_err(|e| store.failed(e))?;
+                store.flush()?;
+            }
+        }
+        Ok(store)
+    }
+
+    /// The directory of the store (or "a temporary store").
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// A sled failure, with the store's location.
+    fn failed(&self, e: sled::Error) -> StoreError {
+        StoreError(format!("`{}`: {e}", self.location))
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map(drop).map_err(|e| self.failed(e))
+    }
+
+    fn get(&self, key: &[u8]) -> Result<Option<sled::IVec>> {
+        self.db.get(key).map_err(|e| self.failed(e))
+    }
+
+    fn get_decoded<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>> {
+        self.get(key)?.map(|bytes| decode(key, &bytes)).transpose()
+    }
+
+    fn get_id(&self, key: &[u8]) -> Result<Option<Id>> {
+        self.get(key)?.map(|bytes| decode_id(key, &bytes)).transpose()
+    }
+
+    /// The ids at the end of the keys under `prefix`, in id order.
+    fn scan_ids(&self, prefix: &[u8]) -> Result<Vec<Id>> {
+        let mut ids = Vec::new();
+        for item in self.db.scan_prefix(prefix) {
+            let (key, _) = item.map_err(|e| self.failed(e))?;
+            ids.push(trailing_id(&key, prefix.len())?);
+        }
+        Ok(ids)
+    }
+
+    /// Moves one index entry from `old` to `new` (either may be absent). An unchanged entry is
+    /// not rewritten. `owned`: the entry maps a name to an id (anchor, DN), and another object may
+    /// own it now; it is removed only while it still names `id`.
+    fn move_entry(
+        &self,
+        old: Option<Vec<u8>>,
+        new: Option<Vec<u8>>,
+        id: Id,
+        owned: bool,
+        writes: &mut Writes,
+    ) -> Result<()> {
+        let value = if owned { id.to_be_bytes().to_vec() } else { Vec::new() };
+        if old.is_some() && old == new {
+            if let Some(key) = new {
+                writes.kept.push((key, value));
+            }
+            return Ok(());
+        }
+        if let Some(key) = old
+            && (!owned || self.get(&key)?.is_some_and(|owner| owner.as_ref() == id.to_be_bytes()))
+        {
+            writes.removes.push(key);
+        }
+        if let Some(key) = new {
+            writes.insert(key, value);
+        }
+        Ok(())
+    }
+
+    /// Adds the writes for one connector space object's new state (`None`: deleted).
+    fn write_cs(&self, connector: &str, id: Id, new: Option<&CsObject>, writes: &mut Writes) -> Result<()> {
+        let key = cs_key(connector, id);
+        let old: Option<CsObject> = self.get_decoded(&key)?;
+        let old_index = old.as_ref().map(CsIndex::of).unwrap_or_default();
+        let new_index = new.map(CsIndex::of).unwrap_or_default();
+        match new {
+            Some(object) => writes.insert(key.clone(), encode(&key, object)?),
+            None if old.is_some() => writes.removes.push(key),
+            None => {}
+        }
+        self.move_entry(old_index.anchor, new_index.anchor, id, true, writes)?;
+        self.move_entry(old_index.dn, new_index.dn, id, true, writes)?;
+        let pending = |tag: &[u8], flag: bool| flag.then(|| connector_key(tag, connector, &id.to_be_bytes()));
+        self.move_entry(
+            pending(PENDING_IMPORT, old_index.pending_import),
+            pending(PENDING_IMPORT, new_index.pending_import),
+            id,
+            false,
+            writes,
+        )?;
+        self.move_entry(
+            pending(PENDING_EXPORT, old_index.pending_export),
+            pending(PENDING_EXPORT, new_index.pending_export),
+            id,
+            false,
+            writes,
+        )
+    }
+
+    /// Adds the writes for one metaverse object's new state (`None`: deleted).
+    fn write_mv(&self, id: Id, new: Option<&(MvObject, Vec<String>)>, writes: &mut Writes) -> Result<()> {
+        let key = id_key(MV, id);
+        let index_key = id_key(MV_INDEXED, id);
+        let old: Option<MvObject> = self.get_decoded(&key)?;
+        let old_indexed: Option<Vec<String>> = self.get_decoded(&index_key)?;
+        let old_joins: BTreeSet<Vec<u8>> = match &old {
+            Some(old) => join_keys(old, old_indexed.as_deref().unwrap_or_default())?.into_iter().collect(),
+            None => BTreeSet::new(),
+        };
+        let new_joins: BTreeSet<Vec<u8>> = match new {
+            Some((object, indexed)) => join_keys(object, indexed)?.into_iter().collect(),
+            None => BTreeSet::new(),
+        };
+        // Join entries end with the object's id: no other object can own them.
+        writes.removes.extend(old_joins.difference(&new_joins).cloned());
+        for join in new_joins.difference(&old_joins) {
+            writes.insert(join.clone(), Vec::new());
+        }
+        match new {
+            Some((object, indexed)) => {
+                writes.insert(key.clone(), encode(&key, object)?);
+                if indexed.is_empty() {
+                    if old_indexed.is_some() {
+                        writes.removes.push(index_key);
+                    }
+                } else if old_indexed.as_ref() != Some(indexed) {
+                    writes.insert(index_key.clone(), encode(&index_key, indexed)?);
+                }
+            }
+            None => {
+                if old.is_some() {
+                    writes.removes.push(key);
+                }
+                if old_indexed.is_some() {
+                    writes.removes.push(index_key);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The sled writes of a commit.
+struct Writes {
+    removes: Vec<Vec<u8>>,
+    inserts: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Index entries that stay as they are, unless another object's change removes them.
+    kept: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Writes {
+    fn insert(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.inserts.push((key, value));
+    }
+
+    /// Every removal comes before every insertion: a sled batch keeps the last write per key, so
+    /// an entry removed for one object and inserted for another (or the same) object is inserted.
+    fn into_sled(self) -> sled::Batch {
+        let mut batch = sled::Batch::default();
+        let removed: BTreeSet<&[u8]> = self.removes.iter().map(Vec::as_slice).collect();
+        let restored: Vec<(Vec<u8>, Vec<u8>)> =
+            self.kept.into_iter().filter(|(key, _)| removed.contains(key.as_slice())).collect();
+        for key in self.removes {
+            batch.remove(key);
+        }
+        for (key, value) in restored.into_iter().chain(self.inserts) {
+            batch.insert(key, value);
+        }
+        batch
+    }
+}
+
+/// The index keys of a connector space object (all absent for no object).
+#[derive(Default)]
+struct CsIndex {
+    anchor: Option<Vec<u8>>,
+    dn: Option<Vec<u8>>,
+    pending_import: bool,
+    pending_export: bool,
+}
+
+impl CsIndex {
+    fn of(object: &CsObject) -> CsIndex {
+        CsIndex {
+            anchor: object.anchor.as_deref().map(|anchor| connector_key(ANCHOR, &object.connector, anchor.as_bytes())),
+            dn: Some(connector_key(DN, &object.connector, object.dn.to_lowercase().as_bytes())),
+            pending_import: object.pending_import.is_some(),
+            pending_export: object.pending_export.is_some(),
+        }
+    }
+}
+
+impl Store for SledStore {
+    fn next_id(&self) -> Result<Id> {
+        let mut block = self.ids.lock().unwrap_or_else(PoisonError::into_inner);
+        if block.next >= block.end {
+            let stored = self.get_id(COUNTER_KEY)?.unwrap_or(FIRST_ID);
+            let start = block.next.max(stored);
+            let end = start
+                .checked_add(ID_BLOCK)
+                .ok_or_else(|| StoreError(format!("the store at `{}` has run out of ids", self.location)))?;
+            // INVARIANT: the block is durable before any of its ids is handed out.
+            self.db.insert(COUNTER_KEY, &end.to_be_bytes()).map_err(|e| self.failed(e))?;
+            self.flush()?;
+            *block = IdBlock { next: start, end };
+        }
+        let id = block.next;
+        block.next = id.saturating_add(1);
+        Ok(id)
+    }
+
+    fn cs(&self, connector: &str, id: Id) -> Result<Option<CsObject>> {
+        self.get_decoded(&cs_key(connector, id))
+    }
+
+    fn cs_by_anchor(&self, connector: &str, anchor: &str) -> Result<Option<Id>> {
+        if has_nul(connector) {
+            return Ok(None);
+        }
+        self.get_id(&connector_key(ANCHOR, connector, anchor.as_bytes()))
+    }
+
+    fn cs_by_dn(&self, connector: &str, dn: &str) -> Result<Option<Id>> {
+        if has_nul(connector) {
+            return Ok(None);
+        }
+        self.get_id(&connector_key(DN, connector, dn.to_lowercase().as_bytes()))
+    }
+
+    fn cs_ids(&self, connector: &str) -> Result<Vec<Id>> {
+        if has_nul(connector) {
+            return Ok(Vec::new());
+        }
+        self.scan_ids(&connector_key(CS, connector, &[]))
+    }
+
+    fn pending_imports(&self, connector: &str) -> Result<Vec<Id>> {
+        if has_nul(connector) {
+            return Ok(Vec::new());
+        }
+        self.scan_ids(&connector_key(PENDING_IMPORT, connector, &[]))
+    }
+
+    fn pending_exports(&self, connector: &str) -> Result<Vec<Id>> {
+        if has_nul(connector) {
+            return Ok(Vec::new());
+        }
+        self.scan_ids(&connector_key(PENDING_EXPORT, connector, &[]))
+    }
+
+    fn mv(&self, id: Id) -> Result<Option<MvObject>> {
+        self.get_decoded(&id_key(MV, id))
+    }
+
+    fn mv_ids(&self) -> Result<Vec<Id>> {
+        self.scan_ids(MV)
+    }
+
+    /// A list `value` finds the objects holding any of its values.
+    fn mv_find(&self, object_type: &str, attr: &str, value: &Value) -> Result<Vec<Id>> {
+        if has_nul(object_type) || has_nul(attr) {
+            return Ok(Vec::new());
+        }
+        let mut found = BTreeSet::new();
+        for one in value.values() {
+            if *one == Value::Null {
+                continue;
+            }
+            let prefix = join_prefix(object_type, attr, one)?;
+            found.extend(self.scan_ids(&prefix)?);
+        }
+        Ok(found.into_iter().collect())
+    }
+
+    fn watermark(&self, connector: &str) -> Result<Option<String>> {
+        self.get_decoded(&watermark_key(connector))
+    }
+
+    fn runs(&self) -> Result<Vec<RunRecord>> {
+        let mut runs = Vec::new();
+        for item in self.db.scan_prefix(RUN) {
+            let (key, value) = item.map_err(|e| self.failed(e))?;
+            runs.push(decode(&key, &value)?);
+        }
+        Ok(runs)
+    }
+
+    fn commit(&self, batch: Batch) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let _one_at_a_time = self.commits.lock().unwrap_or_else(PoisonError::into_inner);
+        // The final state of every object the batch touches: a later write wins.
+        let mut cs: BTreeMap<(String, Id), Option<CsObject>> = BTreeMap::new();
+        let mut mv: BTreeMap<Id, Option<(MvObject, Vec<String>)>> = BTreeMap::new();
+        // About four keys per object (object, anchor, DN, a pending flag).
+        let mut writes = Writes {
+            removes: Vec::new(),
+            inserts: Vec::with_capacity(batch.ops.len().saturating_mul(4)),
+            kept: Vec::new(),
+        };
+        for op in batch.ops {
+            match op {
+                Op::PutCs(object) => {
+                    check_name("connector", &object.connector)?;
+                    cs.insert((object.connector.clone(), object.id), Some(*object));
+                }
+                Op::DeleteCs { connector, id } => {
+                    cs.insert((connector, id), None);
+                }
+                Op::PutMv(object, mut indexed) => {
+                    check_name("object type", &object.object_type)?;
+                    for attr in &indexed {
+                        check_name("attribute", attr)?;
+                    }
+                    indexed.sort();
+                    indexed.dedup();
+                    mv.insert(object.id, Some((*object, indexed)));
+                }
+                Op::DeleteMv(id) => {
+                    mv.insert(id, None);
+                }
+                Op::SetWatermark { connector, watermark } => {
+                    let key = watermark_key(&connector);
+                    writes.insert(key.clone(), encode(&key, &watermark)?);
+                }
+                Op::PutRun(run) => {
+                    let key = id_key(RUN, run.id);
+                    writes.insert(key.clone(), encode(&key, &*run)?);
+                }
+            }
+        }
+        for ((connector, id), new) in &cs {
+            self.write_cs(connector, *id, new.as_ref(), &mut writes)?;
+        }
+        for (id, new) in &mv {
+            self.write_mv(*id, new.as_ref(), &mut writes)?;
+        }
+        self.db.apply_batch(writes.into_sled()).map_err(|e| self.failed(e))?;
+        self.flush()
+    }
+}
+
+/// Refuses a name that would break the key layout.
+fn check_name(what: &str, name: &str) -> Result<()> {
+    if has_nul(name) {
+        return Err(StoreError(format!("{what} name `{}` contains a NUL character", name.escape_debug())));
+    }
+    Ok(())
+}
+
+fn has_nul(name: &str) -> bool {
+    name.as_bytes().contains(&0)
+}
+
+/// `<tag><connector>\0<rest>`.
+fn connector_key(tag: &[u8], connector: &str, rest: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(tag.len() + connector.len() + 1 + rest.len());
+    key.extend_from_slice(tag);
+    key.extend_from_slice(connector.as_bytes());
+    key.push(0);
+    key.extend_from_slice(rest);
+    key
+}
+
+fn cs_key(connector: &str, id: Id) -> Vec<u8> {
+    connector_key(CS, connector, &id.to_be_bytes())
+}
+
+/// `<tag><id>`.
+fn id_key(tag: &[u8], id: Id) -> Vec<u8> {
+    let mut key = Vec::with_capacity(tag.len() + 8);
+    key.extend_from_slice(tag);
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+fn watermark_key(connector: &str) -> Vec<u8> {
+    let mut key = WATERMARK.to_vec();
+    key.extend_from_slice(connector.as_bytes());
+    key
+}
+
+/// `x/<type>\0<attr>\0<value JSON>\0` (JSON escapes NUL, so the value cannot contain one).
+fn join_prefix(object_type: &str, attr: &str, value: &Value) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(value)
+        .map_err(|e| StoreError(format!("cannot encode a value of `{attr}` for the join index: {e}")))?;
+    let mut key = Vec::with_capacity(JOIN.len() + object_type.len() + attr.len() + json.len() + 3);
+    key.extend_from_slice(JOIN);
+    key.extend_from_slice(object_type.as_bytes());
+    key.push(0);
+    key.extend_from_slice(attr.as_bytes());
+    key.push(0);
+    key.extend_from_slice(&json);
+    key.push(0);
+    Ok(key)
+}
+
+/// The join index keys of a metaverse object: one per value of each indexed attribute.
+fn join_keys(object: &MvObject, indexed: &[String]) -> Result<Vec<Vec<u8>>> {
+    let mut keys = Vec::new();
+    for attr in indexed {
+        let Some(value) = object.attributes.get(attr) else { continue };
+        for one in value.values() {
+            if *one == Value::Null {
+                continue;
+            }
+            let mut key = join_prefix(&object.object_type, attr, one)?;
+            key.extend_from_slice(&object.id.to_be_bytes());
+            keys.push(key);
+        }
+    }
+    Ok(keys)
+}
+
+fn encode<T: Serialize + ?Sized>(key: &[u8], value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| StoreError(format!("cannot encode the value for key `{}`: {e}", show_key(key))))
+}
+
+fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| StoreError(format!("cannot decode the value under key `{}`: {e}", show_key(key))))
+}
+
+fn decode_id(key: &[u8], bytes: &[u8]) -> Result<Id> {
+    <[u8; 8]>::try_from(bytes).map(Id::from_be_bytes).map_err(|_| {
+        StoreError(format!("cannot decode the value under key `{}`: expected an 8-byte id, found {} bytes", show_key(key), bytes.len()))
+    })
+}
+
+/// The id that follows a prefix of `prefix_len` bytes.
+fn trailing_id(key: &[u8], prefix_len: usize) -> Result<Id> {
+    key.get(prefix_len..)
+        .and_then(|rest| <[u8; 8]>::try_from(rest).ok())
+        .map(Id::from_be_bytes)
+        .ok_or_else(|| StoreError(format!("malformed key `{}`: expected an 8-byte id after its prefix", show_key(key))))
+}
+
+/// A key as text for messages: NUL separators as `/`, a trailing big-endian id as a number.
+fn show_key(key: &[u8]) -> String {
+    let id_keyed = ID_KEYED.iter().any(|(tag, after_nul)| {
+        key.starts_with(tag)
+            && if *after_nul {
+                key.len() >= tag.len() + 9 && key.get(key.len() - 9) == Some(&0)
+            } else {
+                key.len() == tag.len() + 8
+            }
+    });
+    let split = if id_keyed { key.split_at_checked(key.len().saturating_sub(8)) } else { None };
+    match split.map(|(text, id)| (text, <[u8; 8]>::try_from(id))) {
+        Some((text, Ok(id))) => {
+            format!("{}{}", String::from_utf8_lossy(text).replace('\0', "/"), Id::from_be_bytes(id))
+        }
+        _ => String::from_utf8_lossy(key).replace('\0', "/"),
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "a failing test panics")]
+mod tests {
+    use super::*;
+    use crate::model::{
+        AttrChange, CsKind, ExportChange, ImportChange, Link, PendingExport, PendingImport, StepRecord,
+    };
+    use std::path::PathBuf;
+    use std::process::{Command, Stdio};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    /// A directory under the system temp dir, removed when dropped.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default();
+            let dir = std::env::temp_dir().join(format!("metasync-sled-{name}-{}-{nanos}", std::process::id()));
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn cs_object(connector: &str, id: Id, anchor: Option<&str>, dn: &str) -> CsObject {
+        CsObject {
+            id,
+            connector: connector.to_string(),
+            object_type: "person".to_string(),
+            dn: dn.to_string(),
+            anchor: anchor.map(str::to_string),
+            kind: CsKind::Staging,
+            attributes: BTreeMap::from([("uid".to_string(), Value::String(format!("u{id}")))]),
+            link: None,
+            explicit_disconnector: false,
+            provisioned_by: None,
+            pending_import: None,
+            pending_export: None,
+            export_memory: BTreeMap::new(),
+            seen_in_run: 0,
+        }
+    }
+
+    fn mv_object(id: Id, attributes: &[(&str, Value)]) -> MvObject {
+        MvObject {
+            id,
+            object_type: "person".to_string(),
+            attributes: attributes.iter().map(|(name, value)| (name.to_string(), value.clone())).collect(),
+            links: Vec::new(),
+            lineage: BTreeMap::new(),
+        }
+    }
+
+    fn commit(store: &SledStore, ops: Vec<Op>) {
+        store.commit(Batch { ops }).unwrap();
+    }
+
+    fn put_cs(object: &CsObject) -> Op {
+        Op::PutCs(Box::new(object.clone()))
+    }
+
+    fn put_mv(object: &MvObject, indexed: &[&str]) -> Op {
+        Op::PutMv(Box::new(object.clone()), indexed.iter().map(|a| a.to_string()).collect())
+    }
+
+    fn find(store: &SledStore, attr: &str, value: Value) -> Vec<Id> {
+        store.mv_find("person", attr, &value).unwrap()
+    }
+
+    fn s(text: &str) -> Value {
+        Value::String(text.to_string())
+    }
+
+    /// Every key of the store except the format and id counter keys.
+    fn data_keys(store: &SledStore) -> Vec<String> {
+        store
+            .db
+            .iter()
+            .keys()
+            .map(|key| show_key(&key.unwrap()))
+            .filter(|key| key != "v" && key != "n")
+            .collect()
+    }
+
+    #[test]
+    fn store_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<SledStore>();
+    }
+
+    #[test]
+    fn store_reads_round_trip() {
+        let store = SledStore::temporary().unwrap();
+        assert_eq!(store.cs("hr", 1).unwrap(), None);
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), None);
+        assert_eq!(store.cs_by_dn("hr", "cn=a").unwrap(), None);
+        assert!(store.cs_ids("hr").unwrap().is_empty());
+        assert!(store.pending_imports("hr").unwrap().is_empty());
+        assert!(store.pending_exports("hr").unwrap().is_empty());
+        assert_eq!(store.mv(1).unwrap(), None);
+        assert!(store.mv_ids().unwrap().is_empty());
+        assert!(find(&store, "mail", s("a@x")).is_empty());
+        assert_eq!(store.watermark("hr").unwrap(), None);
+        assert!(store.runs().unwrap().is_empty());
+
+        let mut a = cs_object("hr", 300, Some("E1"), "CN=Ann,OU=People");
+        a.attributes.insert("guid".into(), Value::Guid(u128::MAX - 7));
+        a.attributes.insert("photo".into(), Value::Binary(vec![0, 1, 255]));
+        a.attributes.insert("groups".into(), Value::List(vec![s("a"), Value::Reference("cn=g".into())]));
+        a.link = Some(7);
+        a.pending_import = Some(PendingImport { change: ImportChange::Update, changed: vec!["uid".into()] });
+        a.pending_export = Some(PendingExport {
+            change: ExportChange::Update,
+            new_dn: Some("cn=Ann2".into()),
+            attributes: vec![AttrChange { name: "uid".into(), old: s("x"), new: Value::Null }],
+            failures: 2,
+        });
+        a.export_memory.insert("uid".into(), s("y"));
+        let b = cs_object("hr", 2, Some("E2"), "cn=Bob");
+        let other = cs_object("hr2", 1, Some("E1"), "cn=Ann,ou=people");
+        let mut m = mv_object(7, &[("mail", s("ann@x")), ("n", Value::Integer(3))]);
+        m.links.push(Link { connector: "hr".into(), cs: 300 });
+        let run = RunRecord {
+            id: 2,
+            profile: "nightly".into(),
+            plan_hash: "abc".into(),
+            started: "2024-01-05T10:00:00Z".into(),
+            steps: vec![StepRecord {
+                step: "full import hr".into(),
+                counts: Default::default(),
+                issues: Vec::new(),
+                completed: true,
+                stopped: None,
+                millis: 5,
+            }],
+        };
+        let mut first = run.clone();
+        first.id = 1;
+        commit(
+            &store,
+            vec![
+                put_cs(&a),
+                put_cs(&b),
+                put_cs(&other),
+                put_mv(&m, &["mail"]),
+                put_mv(&mv_object(3, &[]), &[]),
+                Op::SetWatermark { connector: "hr".into(), watermark: "cookie\u{0}1".into() },
+                Op::PutRun(Box::new(run.clone())),
+                Op::PutRun(Box::new(first.clone())),
+            ],
+        );
+        assert_eq!(store.cs("hr", 300).unwrap(), Some(a));
+        assert_eq!(store.cs("hr2", 1).unwrap(), Some(other));
+        assert_eq!(store.cs("hr", 1).unwrap(), None);
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), Some(300));
+        assert_eq!(store.cs_by_anchor("hr2", "E1").unwrap(), Some(1));
+        assert_eq!(store.cs_by_anchor("hr", "e1").unwrap(), None, "anchors are case-sensitive");
+        assert_eq!(store.cs_by_dn("hr", "cn=ann,ou=people").unwrap(), Some(300));
+        assert_eq!(store.cs_by_dn("hr", "CN=ANN,OU=PEOPLE").unwrap(), Some(300));
+        assert_eq!(store.cs_ids("hr").unwrap(), vec![2, 300], "id order, not byte order of the text");
+        assert_eq!(store.cs_ids("hr2").unwrap(), vec![1]);
+        assert_eq!(store.cs_ids("h").unwrap(), Vec::<Id>::new(), "a connector name is not a prefix of another");
+        assert_eq!(store.pending_imports("hr").unwrap(), vec![300]);
+        assert_eq!(store.pending_exports("hr").unwrap(), vec![300]);
+        assert_eq!(store.mv(7).unwrap(), Some(m));
+        assert_eq!(store.mv_ids().unwrap(), vec![3, 7]);
+        assert_eq!(find(&store, "mail", s("ann@x")), vec![7]);
+        assert_eq!(find(&store, "mail", Value::Reference("ann@x".into())), Vec::<Id>::new(), "kinds differ");
+        assert_eq!(find(&store, "n", Value::Integer(3)), Vec::<Id>::new(), "not indexed");
+        assert_eq!(store.mv_find("group", "mail", &s("ann@x")).unwrap(), Vec::<Id>::new());
+        assert_eq!(store.watermark("hr").unwrap().as_deref(), Some("cookie\u{0}1"));
+        assert_eq!(store.watermark("hr2").unwrap(), None);
+        assert_eq!(store.runs().unwrap(), vec![first, run]);
+    }
+
+    #[test]
+    fn store_cs_indexes_follow_changes() {
+        let store = SledStore::temporary().unwrap();
+        let mut a = cs_object("hr", 1, None, "cn=Ann");
+        a.pending_export = Some(PendingExport { change: ExportChange::Add, new_dn: None, attributes: Vec::new(), failures: 0 });
+        commit(&store, vec![put_cs(&a)]);
+        assert_eq!(store.cs_by_dn("hr", "cn=ann").unwrap(), Some(1));
+        assert_eq!(store.pending_exports("hr").unwrap(), vec![1]);
+        assert!(store.pending_imports("hr").unwrap().is_empty());
+
+        // Export confirmed: anchor known, pending export cleared, pending import set.
+        a.anchor = Some("E1".into());
+        a.pending_export = None;
+        a.pending_import = Some(PendingImport { change: ImportChange::Add, changed: Vec::new() });
+        commit(&store, vec![put_cs(&a)]);
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), Some(1));
+        assert!(store.pending_exports("hr").unwrap().is_empty());
+        assert_eq!(store.pending_imports("hr").unwrap(), vec![1]);
+
+        // Anchor and DN change (rename).
+        a.anchor = Some("E9".into());
+        a.dn = "cn=Ann Lee".into();
+        a.pending_import = None;
+        commit(&store, vec![put_cs(&a)]);
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), None);
+        assert_eq!(store.cs_by_anchor("hr", "E9").unwrap(), Some(1));
+        assert_eq!(store.cs_by_dn("hr", "cn=ann").unwrap(), None);
+        assert_eq!(store.cs_by_dn("hr", "CN=ann lee").unwrap(), Some(1));
+        assert!(store.pending_imports("hr").unwrap().is_empty());
+
+        // A DN that changes only in case keeps its entry.
+        a.dn = "CN=ANN LEE".into();
+        commit(&store, vec![put_cs(&a)]);
+        assert_eq!(store.cs_by_dn("hr", "cn=ann lee").unwrap(), Some(1));
+
+        // An anchor moving to another object in one batch ends up with the new owner.
+        let mut b = cs_object("hr", 2, Some("E9"), "cn=Bob");
+        a.anchor = Some("E1".into());
+        commit(&store, vec![put_cs(&b), put_cs(&a)]);
+        assert_eq!(store.cs_by_anchor("hr", "E9").unwrap(), Some(2));
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), Some(1));
+
+        // Anchors should be unique; when the engine breaks that, an entry stays with an object
+        // that holds it: `c` takes `E1` from `a`, then leaves it while `a` is rewritten unchanged.
+        let mut c = cs_object("hr", 3, Some("E1"), "cn=Cid");
+        commit(&store, vec![put_cs(&c)]);
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), Some(3));
+        c.anchor = Some("E3".into());
+        commit(&store, vec![put_cs(&a), put_cs(&c)]);
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), Some(1));
+        assert_eq!(store.cs_by_anchor("hr", "E3").unwrap(), Some(3));
+        commit(&store, vec![Op::DeleteCs { connector: "hr".into(), id: 3 }]);
+
+        // Deleting removes the object and every index entry.
+        b.pending_import = Some(PendingImport { change: ImportChange::Delete, changed: Vec::new() });
+        b.pending_export = Some(PendingExport { change: ExportChange::Delete, new_dn: None, attributes: Vec::new(), failures: 0 });
+        commit(&store, vec![put_cs(&b)]);
+        commit(
+            &store,
+            vec![Op::DeleteCs { connector: "hr".into(), id: 1 }, Op::DeleteCs { connector: "hr".into(), id: 2 }],
+        );
+        assert_eq!(data_keys(&store), Vec::<String>::new());
+        // Deleting what is not there is not an error.
+        commit(&store, vec![Op::DeleteCs { connector: "hr".into(), id: 1 }, Op::DeleteMv(5)]);
+    }
+
+    #[test]
+    fn store_join_index_follows_changes() {
+        let store = SledStore::temporary().unwrap();
+        let mut m = mv_object(
+            1,
+            &[("mail", s("a@x")), ("proxy", Value::List(vec![s("smtp:a"), s("smtp:b"), Value::Null])), ("n", Value::Integer(4))],
+        );
+        let other = mv_object(2, &[("proxy", Value::List(vec![s("smtp:b")]))]);
+        commit(&store, vec![put_mv(&m, &["mail", "proxy", "proxy"]), put_mv(&other, &["proxy"])]);
+        assert_eq!(find(&store, "proxy", s("smtp:a")), vec![1]);
+        assert_eq!(find(&store, "proxy", s("smtp:b")), vec![1, 2]);
+        assert_eq!(find(&store, "proxy", Value::List(vec![s("smtp:a"), s("smtp:b")])), vec![1, 2]);
+        assert_eq!(find(&store, "proxy", s("SMTP:A")), Vec::<Id>::new(), "case-sensitive, as `==`");
+        assert_eq!(find(&store, "proxy", Value::Null), Vec::<Id>::new());
+        assert_eq!(find(&store, "mail", s("a@x")), vec![1]);
+
+        // A value removed from a multi-valued attribute, another attribute dropped from the index.
+        m.attributes.insert("proxy".into(), Value::List(vec![s("smtp:b")]));
+        commit(&store, vec![put_mv(&m, &["proxy", "n"])]);
+        assert_eq!(find(&store, "proxy", s("smtp:a")), Vec::<Id>::new());
+        assert_eq!(find(&store, "proxy", s("smtp:b")), vec![1, 2]);
+        assert_eq!(find(&store, "mail", s("a@x")), Vec::<Id>::new());
+        assert_eq!(find(&store, "n", Value::Integer(4)), vec![1]);
+
+        // A type change moves the entries.
+        m.object_type = "group".into();
+        commit(&store, vec![put_mv(&m, &["proxy"])]);
+        assert_eq!(find(&store, "proxy", s("smtp:b")), vec![2]);
+        assert_eq!(store.mv_find("group", "proxy", &s("smtp:b")).unwrap(), vec![1]);
+
+        commit(&store, vec![Op::DeleteMv(1), Op::DeleteMv(2)]);
+        assert_eq!(data_keys(&store), Vec::<String>::new());
+    }
+
+    #[test]
+    fn store_later_write_in_a_batch_wins() {
+        let store = SledStore::temporary().unwrap();
+        let mut a = cs_object("hr", 1, Some("E1"), "cn=first");
+        a.pending_import = Some(PendingImport { change: ImportChange::Add, changed: Vec::new() });
+        let mut a2 = cs_object("hr", 1, Some("E2"), "cn=second");
+        a2.attributes.insert("x".into(), Value::Integer(2));
+        let m = mv_object(5, &[("mail", s("old"))]);
+        let m2 = mv_object(5, &[("mail", s("new"))]);
+        commit(
+            &store,
+            vec![
+                put_cs(&a),
+                put_mv(&m, &["mail"]),
+                put_cs(&a2),
+                put_mv(&m2, &["mail"]),
+                Op::SetWatermark { connector: "hr".into(), watermark: "1".into() },
+                Op::SetWatermark { connector: "hr".into(), watermark: "2".into() },
+            ],
+        );
+        assert_eq!(store.cs("hr", 1).unwrap(), Some(a2.clone()));
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), None);
+        assert_eq!(store.cs_by_anchor("hr", "E2").unwrap(), Some(1));
+        assert_eq!(store.cs_by_dn("hr", "cn=first").unwrap(), None);
+        assert_eq!(store.cs_by_dn("hr", "cn=second").unwrap(), Some(1));
+        assert!(store.pending_imports("hr").unwrap().is_empty());
+        assert_eq!(find(&store, "mail", s("old")), Vec::<Id>::new());
+        assert_eq!(find(&store, "mail", s("new")), vec![5]);
+        assert_eq!(store.watermark("hr").unwrap().as_deref(), Some("2"));
+
+        // Put then delete in one batch: gone, with its indexes; delete then put: present.
+        commit(&store, vec![put_cs(&a), Op::DeleteCs { connector: "hr".into(), id: 1 }, put_mv(&m, &["mail"]), Op::DeleteMv(5)]);
+        assert_eq!(store.cs("hr", 1).unwrap(), None);
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), None);
+        assert_eq!(store.cs_by_anchor("hr", "E2").unwrap(), None);
+        assert_eq!(find(&store, "mail", s("old")), Vec::<Id>::new());
+        commit(&store, vec![Op::DeleteCs { connector: "hr".into(), id: 1 }, put_cs(&a)]);
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), Some(1));
+        assert_eq!(store.pending_imports("hr").unwrap(), vec![1]);
+    }
+
+    #[test]
+    fn store_refuses_nul_in_names() {
+        let store = SledStore::temporary().unwrap();
+        let error = store.commit(Batch { ops: vec![put_cs(&cs_object("h\0r", 1, None, "cn=a"))] }).unwrap_err();
+        assert!(error.0.contains("connector name `h\\0r`"), "{error}");
+        assert_eq!(store.cs_ids("h\0r").unwrap(), Vec::<Id>::new());
+        assert_eq!(data_keys(&store), Vec::<String>::new(), "nothing of the batch was written");
+    }
+
+    #[test]
+    fn store_ids_are_unique_across_reopen_and_threads() {
+        let dir = TempDir::new("ids");
+        let mut seen = BTreeSet::new();
+        for _ in 0..3 {
+            let store = SledStore::open(&dir.0).unwrap();
+            for _ in 0..10 {
+                let id = store.next_id().unwrap();
+                assert!(id > 0);
+                assert!(seen.insert(id), "id {id} handed out twice");
+            }
+        }
+        let store = Arc::new(SledStore::open(&dir.0).unwrap());
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let store = Arc::clone(&store);
+                std::thread::spawn(move || (0..1_500).map(|_| store.next_id().unwrap()).collect::<Vec<_>>())
+            })
+            .collect();
+        for thread in threads {
+            for id in thread.join().unwrap() {
+                assert!(seen.insert(id), "id {id} handed out twice");
+            }
+        }
+        assert_eq!(seen.len(), 30 + 6_000);
+    }
+
+    #[test]
+    fn store_of_another_format_is_refused() {
+        let dir = TempDir::new("format");
+        drop(SledStore::open(&dir.0).unwrap());
+        drop(SledStore::open(&dir.0).unwrap());
+        {
+            let raw = sled::open(&dir.0).unwrap();
+            raw.insert(FORMAT_KEY, b"99".as_slice()).unwrap();
+            raw.flush().unwrap();
+        }
+        let error = SledStore::open(&dir.0).unwrap_err();
+        assert!(error.0.contains(&dir.0.display().to_string()), "{error}");
+        assert!(error.0.contains("has format `99`"), "{error}");
+
+        let foreign = TempDir::new("foreign");
+        {
+            let raw = sled::open(&foreign.0).unwrap();
+            raw.insert(b"something", b"else".as_slice()).unwrap();
+            raw.flush().unwrap();
+        }
+        let error = SledStore::open(&foreign.0).unwrap_err();
+        assert!(error.0.contains(&foreign.0.display().to_string()), "{error}");
+        assert!(error.0.contains("not a metasync store"), "{error}");
+    }
+
+    #[test]
+    fn store_undecodable_values_are_errors() {
+        let store = SledStore::temporary().unwrap();
+        store.db.insert(cs_key("hr", 7), b"not json".as_slice()).unwrap();
+        store.db.insert(id_key(MV, 8), b"{\"id\":8}".as_slice()).unwrap();
+        store.db.insert(connector_key(ANCHOR, "hr", b"E1"), b"123".as_slice()).unwrap();
+        store.db.insert(connector_key(PENDING_IMPORT, "hr", b"short"), b"".as_slice()).unwrap();
+        store.db.insert(id_key(RUN, 1), b"[]".as_slice()).unwrap();
+        store.db.insert(watermark_key("hr"), b"\xff".as_slice()).unwrap();
+
+        let error = store.cs("hr", 7).unwrap_err();
+        assert!(error.0.contains("key `c/hr/7`"), "{error}");
+        let error = store.mv(8).unwrap_err();
+        assert!(error.0.contains("key `m/8`"), "{error}");
+        let error = store.cs_by_anchor("hr", "E1").unwrap_err();
+        assert!(error.0.contains("key `a/hr/E1`") && error.0.contains("8-byte id"), "{error}");
+        let error = store.pending_imports("hr").unwrap_err();
+        assert!(error.0.contains("malformed key `pi/hr/short`"), "{error}");
+        let error = store.runs().unwrap_err();
+        assert!(error.0.contains("key `r/1`"), "{error}");
+        let error = store.watermark("hr").unwrap_err();
+        assert!(error.0.contains("key `w/hr`"), "{error}");
+        // Overwriting an object whose stored version cannot be read is refused: its index entries
+        // could not be kept in step.
+        let error = store.commit(Batch { ops: vec![put_cs(&cs_object("hr", 7, None, "cn=a"))] }).unwrap_err();
+        assert!(error.0.contains("key `c/hr/7`"), "{error}");
+    }
+
+    // Crash safety: a child process (this test binary, selecting `store_crash_writer`) commits
+    // batches until it is killed with SIGKILL; the parent reopens the store and checks that it holds
+    // exactly the complete batches the watermark counts.
+
+    const CRASH_DIR: &str = "METASYNC_SLED_CRASH_DIR";
+    const CRASH_CONNECTOR: &str = "crash";
+    const CRASH_BATCH: u64 = 50;
+    const COUNTER: Id = u64::MAX - 1;
+
+    fn crash_anchor(batch: u64, i: u64) -> String {
+        format!("b{batch}-{i}")
+    }
+
+    fn crash_dn(batch: u64, i: u64, done: bool) -> String {
+        if done { format!("cn=b{batch}-{i},ou=done") } else { format!("CN=B{batch}-{i}") }
+    }
+
+    /// The writer: batch `k` adds 50 objects with a pending import, marks batch `k - 1` done
+    /// (pending import cleared, renamed), sets the counter object to `k` and the watermark to `k`.
+    #[test]
+    fn store_crash_writer() {
+        let Some(dir) = std::env::var_os(CRASH_DIR) else { return };
+        let store = SledStore::open(Path::new(&dir)).unwrap();
+        let mut done: u64 = store.watermark(CRASH_CONNECTOR).unwrap().map(|w| w.parse().unwrap()).unwrap_or(0);
+        let mut previous: Vec<CsObject> = (0..CRASH_BATCH)
+            .filter_map(|i| store.cs_by_anchor(CRASH_CONNECTOR, &crash_anchor(done, i)).unwrap())
+            .map(|id| store.cs(CRASH_CONNECTOR, id).unwrap().unwrap())
+            .collect();
+        // Bounded in case the parent never kills it.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            let k = done + 1;
+            let mut batch = Batch::new();
+            for mut object in previous.drain(..) {
+                let i: u64 = object.anchor.as_deref().and_then(|a| a.rsplit('-').next()).unwrap().parse().unwrap();
+                object.pending_import = None;
+                object.dn = crash_dn(done, i, true);
+                batch.push(Op::PutCs(Box::new(object)));
+            }
+            for i in 0..CRASH_BATCH {
+                let mut object = cs_object(CRASH_CONNECTOR, store.next_id().unwrap(), Some(&crash_anchor(k, i)), &crash_dn(k, i, false));
+                object.pending_import = Some(PendingImport { change: ImportChange::Add, changed: Vec::new() });
+                previous.push(object.clone());
+                batch.push(Op::PutCs(Box::new(object)));
+            }
+            let counter = mv_object(COUNTER, &[("count", Value::Integer(k.try_into().unwrap()))]);
+            batch.push(put_mv(&counter, &["count"]));
+            batch.push(Op::SetWatermark { connector: CRASH_CONNECTOR.into(), watermark: k.to_string() });
+            store.commit(batch).unwrap();
+            done = k;
+        }
+    }
+
+    /// Checks a store left by a killed writer; returns its watermark.
+    fn check_crashed_store(dir: &Path) -> u64 {
+        let store = SledStore::open(dir).unwrap();
+        let w: u64 = store.watermark(CRASH_CONNECTOR).unwrap().map(|w| w.parse().unwrap()).unwrap_or(0);
+        let count = i64::try_from(w).unwrap();
+        if w == 0 {
+            assert_eq!(store.mv(COUNTER).unwrap(), None);
+        } else {
+            let counter = store.mv(COUNTER).unwrap().unwrap();
+            assert_eq!(counter.attributes.get("count"), Some(&Value::Integer(count)));
+        }
+        assert_eq!(find(&store, "count", Value::Integer(count)), if w == 0 { vec![] } else { vec![COUNTER] });
+        assert_eq!(find(&store, "count", Value::Integer(count - 1)), Vec::<Id>::new());
+        let ids = store.cs_ids(CRASH_CONNECTOR).unwrap();
+        assert_eq!(ids.len() as u64, CRASH_BATCH * w, "objects of batches after the watermark");
+        let mut last_batch = Vec::new();
+        for batch in 1..=w {
+            let done = batch < w;
+            for i in 0..CRASH_BATCH {
+                let id = store.cs_by_anchor(CRASH_CONNECTOR, &crash_anchor(batch, i)).unwrap().unwrap();
+                let object = store.cs(CRASH_CONNECTOR, id).unwrap().unwrap();
+                assert_eq!(object.anchor, Some(crash_anchor(batch, i)));
+                assert_eq!(object.dn, crash_dn(batch, i, done));
+                assert_eq!(object.pending_import.is_some(), !done);
+                assert_eq!(store.cs_by_dn(CRASH_CONNECTOR, &crash_dn(batch, i, done)).unwrap(), Some(id));
+                assert_eq!(store.cs_by_dn(CRASH_CONNECTOR, &crash_dn(batch, i, !done)).unwrap(), None);
+                if !done {
+                    last_batch.push(id);
+                }
+            }
+        }
+        last_batch.sort_unstable();
+        assert_eq!(store.pending_imports(CRASH_CONNECTOR).unwrap(), last_batch);
+        for i in 0..CRASH_BATCH {
+            assert_eq!(store.cs_by_anchor(CRASH_CONNECTOR, &crash_anchor(w + 1, i)).unwrap(), None);
+        }
+        let next = store.next_id().unwrap();
+        assert!(ids.iter().all(|id| *id < next), "id {next} reused");
+        w
+    }
+
+    #[test]
+    fn store_survives_kill_9() {
+        let dir = TempDir::new("crash");
+        let exe = std::env::current_exe().unwrap();
+        let module = module_path!();
+        let test = format!("{}::store_crash_writer", module.split_once("::").map_or(module, |(_, path)| path));
+        let started = Instant::now();
+        let mut watermark = 0;
+        for iteration in 0..8_u64 {
+            let mut child = Command::new(&exe)
+                .args(["--exact", &test, "--nocapture", "--test-threads=1"])
+                .env(CRASH_DIR, &dir.0)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let random = std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), iteration);
+            std::thread::sleep(Duration::from_millis(50 + random % 250));
+            assert_eq!(child.try_wait().unwrap(), None, "the writer exited before it was killed");
+            child.kill().unwrap();
+            child.wait().unwrap();
+            let now = check_crashed_store(&dir.0);
+            assert!(now >= watermark, "watermark went back from {watermark} to {now}");
+            watermark = now;
+        }
+        eprintln!("{watermark} batches in {:?}", started.elapsed());
+        assert!(watermark > 0, "the writer never completed a batch");
+        assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+    }
+}
