@@ -382,7 +382,7 @@ static KINDS: &[KindSpec] = &[
             ),
         ],
         capabilities: FLAT_FILE_CAPABILITIES,
-        implemented: false,
+        implemented: true,
     },
     KindSpec {
         name: "jsonl",
@@ -1191,8 +1191,13 @@ mod tests {
     }
 
     #[test]
-    fn nothing_is_implemented_yet() {
-        assert!(kinds().iter().all(|k| !k.implemented));
+    fn the_file_kinds_are_implemented() {
+        let implemented: Vec<&str> = kinds()
+            .iter()
+            .filter(|k| k.implemented)
+            .map(|k| k.name)
+            .collect();
+        assert_eq!(implemented, ["csv"]);
     }
 
     #[test]
