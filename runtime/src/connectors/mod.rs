@@ -154,6 +154,7 @@ pub fn build(
     let _ = secret;
     match connector.kind.as_str() {
         "csv" => Ok(Box::new(csv::CsvConnector::new(connector, base)?)),
+        "jsonl" => Ok(Box::new(jsonl::JsonlConnector::new(connector, base)?)),
 
 
         _ => Err(ConnectorError(format!(

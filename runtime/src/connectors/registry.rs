@@ -393,7 +393,7 @@ static KINDS: &[KindSpec] = &[
             "the file, relative to the rule set's folder",
         )],
         capabilities: FLAT_FILE_CAPABILITIES,
-        implemented: false,
+        implemented: true,
     },
     KindSpec {
         name: "ldif",
@@ -1197,7 +1197,7 @@ mod tests {
             .filter(|k| k.implemented)
             .map(|k| k.name)
             .collect();
-        assert_eq!(implemented, ["csv"]);
+        assert_eq!(implemented, ["csv", "jsonl"]);
     }
 
     #[test]
