@@ -155,6 +155,7 @@ pub fn build(
     match connector.kind.as_str() {
         "csv" => Ok(Box::new(csv::CsvConnector::new(connector, base)?)),
         "jsonl" => Ok(Box::new(jsonl::JsonlConnector::new(connector, base)?)),
+        "ldif" => Ok(Box::new(ldif::LdifConnector::new(connector, base)?)),
 
 
         _ => Err(ConnectorError(format!(

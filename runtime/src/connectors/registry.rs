@@ -398,11 +398,19 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "ldif",
         summary: "an ldif file of directory entries (rfc 2849)",
-        options: &[required(
-            "path",
-            OptionType::Path,
-            "the file, relative to the rule set's folder",
-        )],
+        options: &[
+            required(
+                "path",
+                OptionType::Path,
+                "the content file, relative to the rule set's folder",
+            ),
+            optional(
+                "changes_path",
+                OptionType::Path,
+                None,
+                "the file export appends rfc 2849 change records to; by default the content file's path with .changes.ldif in place of .ldif",
+            ),
+        ],
         capabilities: &[
             cap(
                 "delta_import",
@@ -475,7 +483,7 @@ static KINDS: &[KindSpec] = &[
                 "entries handed to the connector per export batch",
             ),
         ],
-        implemented: false,
+        implemented: true,
     },
     KindSpec {
         name: "ldap",
@@ -1197,7 +1205,7 @@ mod tests {
             .filter(|k| k.implemented)
             .map(|k| k.name)
             .collect();
-        assert_eq!(implemented, ["csv", "jsonl"]);
+        assert_eq!(implemented, ["csv", "jsonl", "ldif"]);
     }
 
     #[test]
