@@ -6,6 +6,10 @@
 //! and close). [`build`] makes the connector for a plan's connector; a kind without an
 //! implementation is a clear error, never a silent no-op.
 
+pub mod csv;
+mod files;
+pub mod jsonl;
+pub mod ldif;
 pub mod registry;
 
 use crate::model::{AttrChange, ExportChange, Id};
@@ -148,9 +152,15 @@ pub fn build(
     secret: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Box<dyn Connector>, ConnectorError> {
     let _ = secret;
-    let _ = base;
-    Err(ConnectorError(format!(
-        "connector `{}`: the `{}` connector kind is declared but not implemented yet; it cannot run",
-        connector.name, connector.kind
-    )))
+    match connector.kind.as_str() {
+        "csv" => Ok(Box::new(csv::CsvConnector::new(connector, base)?)),
+        "jsonl" => Ok(Box::new(jsonl::JsonlConnector::new(connector, base)?)),
+        "ldif" => Ok(Box::new(ldif::LdifConnector::new(connector, base)?)),
+
+
+        _ => Err(ConnectorError(format!(
+            "connector `{}`: the `{}` connector kind is declared but not implemented yet; it cannot run",
+            connector.name, connector.kind
+        ))),
+    }
 }

@@ -382,7 +382,7 @@ static KINDS: &[KindSpec] = &[
             ),
         ],
         capabilities: FLAT_FILE_CAPABILITIES,
-        implemented: false,
+        implemented: true,
     },
     KindSpec {
         name: "jsonl",
@@ -393,16 +393,24 @@ static KINDS: &[KindSpec] = &[
             "the file, relative to the rule set's folder",
         )],
         capabilities: FLAT_FILE_CAPABILITIES,
-        implemented: false,
+        implemented: true,
     },
     KindSpec {
         name: "ldif",
         summary: "an ldif file of directory entries (rfc 2849)",
-        options: &[required(
-            "path",
-            OptionType::Path,
-            "the file, relative to the rule set's folder",
-        )],
+        options: &[
+            required(
+                "path",
+                OptionType::Path,
+                "the content file, relative to the rule set's folder",
+            ),
+            optional(
+                "changes_path",
+                OptionType::Path,
+                None,
+                "the file export appends rfc 2849 change records to; by default the content file's path with .changes.ldif in place of .ldif",
+            ),
+        ],
         capabilities: &[
             cap(
                 "delta_import",
@@ -475,7 +483,7 @@ static KINDS: &[KindSpec] = &[
                 "entries handed to the connector per export batch",
             ),
         ],
-        implemented: false,
+        implemented: true,
     },
     KindSpec {
         name: "ldap",
@@ -1191,8 +1199,13 @@ mod tests {
     }
 
     #[test]
-    fn nothing_is_implemented_yet() {
-        assert!(kinds().iter().all(|k| !k.implemented));
+    fn the_file_kinds_are_implemented() {
+        let implemented: Vec<&str> = kinds()
+            .iter()
+            .filter(|k| k.implemented)
+            .map(|k| k.name)
+            .collect();
+        assert_eq!(implemented, ["csv", "jsonl", "ldif"]);
     }
 
     #[test]

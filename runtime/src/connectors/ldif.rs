@@ -1,0 +1,1285 @@
+//! The `ldif` connector: an LDIF content file of directory entries (RFC 2849).
+//!
+//! **Import** streams the file record by record: `version: 1`, comments (`#`, folded too), folded
+//! lines (a continuation line starts with one space), `dn:` / `dn::` (base64), attribute lines
+//! `name: value` and `name:: base64`, records separated by blank lines. Attribute names match the
+//! schema case-insensitively (options such as `;binary` are dropped); other attributes are
+//! ignored. Binary attributes hold the raw bytes of the value; other kinds are read from the
+//! value's UTF-8 text. An entry's object type is the first declared type whose name is one of its
+//! `objectClass` values (case-insensitive); with a single declared type every entry is of that
+//! type. Entries of no declared type (containers such as `ou=people`) are not the connector's
+//! objects and are skipped. A record that cannot be read (a `name:< url` value, a `changetype`
+//! record, a bad value, no anchor, a DN or anchor seen before) is an entry error naming the file,
+//! the line and the attribute; the import goes on.
+//!
+//! **Export** applies each request to the content file's entries (by anchor, else by DN) and at
+//! close rewrites the file atomically (`version: 1`, then the entries in their original order,
+//! new ones appended; comments are not kept). It also appends the RFC 2849 change records of the
+//! export to the change file (option `changes_path`; by default the content path with `.ldif`
+//! replaced by `.changes.ldif`, or `.changes.ldif` appended): `changetype: add` with every
+//! attribute (and `objectClass: <type>`), `changetype: modify` with one `replace:` (new values) or
+//! `delete:` (cleared attribute) block per changed attribute, `changetype: delete`, and
+//! `changetype: modrdn` (`newrdn`, `deleteoldrdn: 1`, `newsuperior` when the parent changes) for
+//! a new DN. A new change file starts with `version: 1`. Values that are not SAFE-STRINGs are
+//! written base64 (`name::`); lines are folded at 76 characters.
+
+use super::files::{self, ObjectSet};
+use super::{
+    Connector, ConnectorError, EntryChange, EntryError, ExportRequest, ExportResult, ImportEntry,
+    ImportMode, ImportPage,
+};
+use crate::model::ExportChange;
+use crate::plan;
+use crate::value::{Value, ValueKind};
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+/// Lines are folded to this many characters.
+const FOLD: usize = 76;
+
+/// An ldif file connector.
+#[derive(Debug)]
+pub struct LdifConnector {
+    name: String,
+    shown: String,
+    path: PathBuf,
+    changes_path: PathBuf,
+    objects: Vec<plan::ObjectType>,
+    import: Option<Import>,
+    export: Option<Export>,
+}
+
+/// A running import.
+#[derive(Debug)]
+struct Import {
+    reader: Reader,
+    page_size: usize,
+    seen: HashMap<String, usize>,
+    done: bool,
+}
+
+/// The entries an export works on, and the change records it made.
+#[derive(Debug)]
+struct Export {
+    set: ObjectSet<Entry>,
+    changes: String,
+    dirty: bool,
+}
+
+/// An attribute's name and its values' bytes.
+type AttrValues = (String, Vec<Vec<u8>>);
+
+/// A content entry.
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    dn: String,
+    /// Attributes as written (name with its options), values in order.
+    attrs: Vec<AttrValues>,
+}
+
+impl Entry {
+    /// The values of an attribute (by name without options, case-insensitive).
+    fn values(&self, name: &str) -> Vec<&Vec<u8>> {
+        self.attrs
+            .iter()
+            .filter(|(n, _)| base_name(n).eq_ignore_ascii_case(name))
+            .flat_map(|(_, v)| v.iter())
+            .collect()
+    }
+
+    /// Replaces an attribute's values (none: removes it), keeping its place.
+    fn set(&mut self, name: &str, values: Vec<Vec<u8>>) {
+        let position = self
+            .attrs
+            .iter()
+            .position(|(n, _)| base_name(n).eq_ignore_ascii_case(name));
+        self.attrs
+            .retain(|(n, _)| !base_name(n).eq_ignore_ascii_case(name));
+        if values.is_empty() {
+            return;
+        }
+        let at = position.unwrap_or(self.attrs.len()).min(self.attrs.len());
+        self.attrs.insert(at, (name.to_owned(), values));
+    }
+}
+
+/// An attribute description without its options (`cn;lang-en` → `cn`).
+fn base_name(name: &str) -> &str {
+    name.split(';').next().unwrap_or(name)
+}
+
+/// A record: its first line, and its logical lines with their line numbers.
+type Record = (usize, Result<Vec<(usize, String)>, String>);
+
+/// Reads records (blank-line separated, unfolded, comments dropped).
+#[derive(Debug)]
+struct Reader {
+    input: BufReader<File>,
+    shown: String,
+    line: usize,
+    buf: Vec<u8>,
+    first: bool,
+}
+
+impl Reader {
+    fn new(file: File, shown: &str) -> Reader {
+        Reader {
+            input: BufReader::new(file),
+            shown: shown.to_owned(),
+            line: 0,
+            buf: Vec::new(),
+            first: true,
+        }
+    }
+
+    /// The next record with at least one line; `None` at the end of the file.
+    fn next_record(&mut self) -> Result<Option<Record>, ConnectorError> {
+        let mut lines: Vec<(usize, String)> = Vec::new();
+        let mut in_comment = false;
+        let mut bad: Option<String> = None;
+        let mut start = 0;
+        loop {
+            let more = files::read_line_bytes(&mut self.input, &mut self.buf, &self.shown)?;
+            if more {
+                self.line += 1;
+            }
+            let raw = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            if !more || raw.is_empty() {
+                in_comment = false;
+                if lines.is_empty() && bad.is_none() {
+                    if more {
+                        continue;
+                    }
+                    return Ok(None);
+                }
+                if std::mem::take(&mut self.first)
+                    && let Some((_, l)) = lines.first()
+                    && l.to_ascii_lowercase().starts_with("version:")
+                {
+                    let version = l.get(8..).unwrap_or("").trim().to_owned();
+                    lines.remove(0);
+                    if version != "1" && bad.is_none() {
+                        bad = Some(format!("LDIF version `{version}` is not supported (only 1)"));
+                    }
+                    if lines.is_empty() && bad.is_none() {
+                        continue;
+                    }
+                }
+                return Ok(Some((start, bad.map_or(Ok(lines), Err))));
+            }
+            let text = match std::str::from_utf8(raw) {
+                Ok(t) => t.to_owned(),
+                Err(e) => {
+                    if start == 0 || lines.is_empty() {
+                        start = self.line;
+                    }
+                    bad.get_or_insert(format!("line {} is not UTF-8 text: {e}", self.line));
+                    String::from_utf8_lossy(raw).into_owned()
+                }
+            };
+            if let Some(rest) = text.strip_prefix(' ') {
+                if in_comment {
+                    continue;
+                }
+                match lines.last_mut() {
+                    Some((_, last)) => last.push_str(rest),
+                    None => {
+                        if start == 0 {
+                            start = self.line;
+                        }
+                        bad.get_or_insert(format!(
+                            "line {} continues nothing (it starts with a space)",
+                            self.line
+                        ));
+                    }
+                }
+                continue;
+            }
+            if text.starts_with('#') {
+                in_comment = true;
+                continue;
+            }
+            in_comment = false;
+            if lines.is_empty() {
+                start = self.line;
+            }
+            lines.push((self.line, text));
+        }
+    }
+}
+
+/// One attribute line: its name and value bytes.
+fn parse_line(text: &str) -> Result<(String, Vec<u8>), String> {
+    let Some((name, rest)) = text.split_once(':') else {
+        return Err(format!("`{text}` is not `name: value`"));
+    };
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ';' | '.'));
+    if !valid {
+        return Err(format!("`{name}` is not an attribute name"));
+    }
+    if let Some(encoded) = rest.strip_prefix(':') {
+        let bytes = crate::text::base64_decode(encoded.trim())
+            .ok_or_else(|| format!("attribute `{name}`: the value is not base64"))?;
+        return Ok((name.to_owned(), bytes));
+    }
+    if rest.starts_with('<') {
+        return Err(format!(
+            "attribute `{name}`: values read from a URL (`{name}:< ...`) are not supported"
+        ));
+    }
+    Ok((name.to_owned(), rest.trim_start_matches(' ').as_bytes().to_vec()))
+}
+
+/// A record as an entry, with the line of each attribute.
+fn parse_record(lines: &[(usize, String)]) -> Result<(Entry, Vec<usize>), (usize, String)> {
+    let mut iter = lines.iter();
+    let Some((dn_line, first)) = iter.next() else {
+        return Err((0, "the record is empty".to_owned()));
+    };
+    let (name, dn) = parse_line(first).map_err(|e| (*dn_line, e))?;
+    if !name.eq_ignore_ascii_case("dn") {
+        return Err((*dn_line, format!("the record starts with `{name}`, not `dn:`")));
+    }
+    let dn = String::from_utf8(dn).map_err(|_| (*dn_line, "the DN is not UTF-8 text".to_owned()))?;
+    let mut entry = Entry {
+        dn,
+        attrs: Vec::new(),
+    };
+    let mut numbers = Vec::new();
+    for (line, text) in iter {
+        let (name, value) = parse_line(text).map_err(|e| (*line, e))?;
+        if name.eq_ignore_ascii_case("changetype") || name.eq_ignore_ascii_case("control") {
+            return Err((
+                *line,
+                format!(
+                    "`{}` is a change record, not an entry: a content file cannot hold changes",
+                    text.trim()
+                ),
+            ));
+        }
+        match entry.attrs.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+            Some((_, values)) => values.push(value),
+            None => {
+                entry.attrs.push((name, vec![value]));
+                numbers.push(*line);
+            }
+        }
+    }
+    Ok((entry, numbers))
+}
+
+/// A DN compared case-insensitively, without the spaces around its parts.
+fn normalize_dn(dn: &str) -> String {
+    split_dn(dn)
+        .iter()
+        .map(|p| p.trim().to_lowercase())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The RDNs of a DN (split at unescaped commas).
+fn split_dn(dn: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut escaped = false;
+    for c in dn.chars() {
+        if escaped {
+            escaped = false;
+            current.push(c);
+        } else if c == '\\' {
+            escaped = true;
+            current.push(c);
+        } else if c == ',' {
+            parts.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    parts.push(current);
+    parts
+}
+
+/// A DN's first RDN and its parent.
+fn rdn_and_parent(dn: &str) -> (String, String) {
+    let parts = split_dn(dn);
+    let rdn = parts.first().map(|p| p.trim().to_owned()).unwrap_or_default();
+    let parent: Vec<String> = parts.iter().skip(1).map(|p| p.trim().to_owned()).collect();
+    (rdn, parent.join(","))
+}
+
+/// Whether a value can be written as it is (RFC 2849 SAFE-STRING, and no trailing space).
+fn is_safe(value: &[u8]) -> bool {
+    let Some((&first, _)) = value.split_first() else {
+        return true;
+    };
+    !matches!(first, b' ' | b':' | b'<')
+        && value.last() != Some(&b' ')
+        && value
+            .iter()
+            .all(|&b| (0x01..=0x7F).contains(&b) && b != b'\n' && b != b'\r')
+}
+
+/// `name: value` or `name:: base64`, folded at 76 characters, with its line ending.
+fn attr_line(name: &str, value: &[u8]) -> String {
+    let line = if value.is_empty() {
+        format!("{name}:")
+    } else if is_safe(value) {
+        format!("{name}: {}", String::from_utf8_lossy(value))
+    } else {
+        format!("{name}:: {}", crate::text::base64_encode(value))
+    };
+    fold(&line)
+}
+
+/// A line folded at 76 characters (continuation lines start with one space).
+fn fold(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + line.len() / FOLD * 2 + 1);
+    let (first, rest) = chars.split_at(chars.len().min(FOLD));
+    out.extend(first);
+    out.push('\n');
+    for chunk in rest.chunks(FOLD - 1) {
+        out.push(' ');
+        out.extend(chunk);
+        out.push('\n');
+    }
+    out
+}
+
+/// The lines of an entry's attributes.
+fn entry_lines(out: &mut String, entry: &Entry) {
+    for (name, values) in &entry.attrs {
+        for v in values {
+            out.push_str(&attr_line(name, v));
+        }
+    }
+}
+
+/// The bytes an LDIF file holds for a value: raw bytes for binary, the text otherwise.
+fn value_bytes(attr: &plan::Attribute, value: &Value) -> Result<Vec<Vec<u8>>, String> {
+    let values: Vec<Vec<u8>> = value
+        .values()
+        .iter()
+        .flat_map(|v| match v {
+            Value::Binary(bytes) => vec![bytes.clone()],
+            other => files::value_texts(other)
+                .into_iter()
+                .map(String::into_bytes)
+                .collect(),
+        })
+        .filter(|v| !v.is_empty())
+        .collect();
+    if !attr.many && values.len() > 1 {
+        return Err(format!(
+            "attribute `{}` is single-valued but was given {} values",
+            attr.name,
+            values.len()
+        ));
+    }
+    Ok(values)
+}
+
+/// The typed value of a schema attribute from an entry's bytes.
+fn read_value(attr: &plan::Attribute, raw: &[&Vec<u8>]) -> Result<Option<Value>, String> {
+    let mut values = Vec::new();
+    for bytes in raw.iter().filter(|b| !b.is_empty()) {
+        if attr.kind == ValueKind::Binary {
+            values.push(Value::Binary((*bytes).clone()));
+            continue;
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| "the value is not UTF-8 text".to_owned())?;
+        values.push(files::parse_text(attr.kind, text)?);
+    }
+    files::finish_values(attr, values)
+}
+
+/// An error result that does not stop the run.
+fn error(message: String) -> ExportResult {
+    ExportResult::Error { message, stop: false }
+}
+
+/// The default change file of a content file.
+fn default_changes_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name
+        .strip_suffix(".ldif")
+        .or_else(|| name.strip_suffix(".LDIF"))
+        .unwrap_or(&name);
+    path.with_file_name(format!("{stem}.changes.ldif"))
+}
+
+impl LdifConnector {
+    /// The connector for a plan's `ldif` connector; `base` is the rule set's folder.
+    pub fn new(connector: &plan::Connector, base: &Path) -> Result<Self, ConnectorError> {
+        let (shown, path) = files::required_path(connector, base)?;
+        let changes_path = match files::setting_path(connector, "changes_path", base)? {
+            Some((_, p)) => p,
+            None => default_changes_path(&path),
+        };
+        Ok(LdifConnector {
+            name: connector.name.clone(),
+            shown,
+            path,
+            changes_path,
+            objects: connector.objects.clone(),
+            import: None,
+            export: None,
+        })
+    }
+
+    /// The object type of an entry (`None`: not one of the connector's).
+    fn entry_type(&self, entry: &Entry) -> Option<&plan::ObjectType> {
+        if let [only] = self.objects.as_slice() {
+            return Some(only);
+        }
+        let classes = entry.values("objectClass");
+        self.objects.iter().find(|t| {
+            classes
+                .iter()
+                .any(|c| std::str::from_utf8(c).is_ok_and(|c| c.trim().eq_ignore_ascii_case(&t.name)))
+        })
+    }
+
+    /// The import entry of a record (`Ok(None)`: an entry of no declared type).
+    fn read_entry(
+        &self,
+        lines: &[(usize, String)],
+        seen: &mut HashMap<String, usize>,
+    ) -> Result<Option<ImportEntry>, (usize, String)> {
+        let (entry, numbers) = parse_record(lines)?;
+        let start = lines.first().map_or(0, |(l, _)| *l);
+        let Some(ty) = self.entry_type(&entry) else {
+            return Ok(None);
+        };
+        let line_of = |name: &str| {
+            entry
+                .attrs
+                .iter()
+                .position(|(n, _)| base_name(n).eq_ignore_ascii_case(name))
+                .and_then(|i| numbers.get(i).copied())
+                .unwrap_or(start)
+        };
+        let anchor_attr = files::anchor_of(ty).ok_or((start, "the object type has no anchor".to_owned()))?;
+        let mut attributes = BTreeMap::new();
+        for attr in &ty.attributes {
+            match read_value(attr, &entry.values(&attr.name)) {
+                Ok(Some(v)) => {
+                    attributes.insert(attr.name.clone(), v);
+                }
+                Ok(None) => {}
+                Err(why) => {
+                    return Err((
+                        line_of(&attr.name),
+                        format!("entry `{}`: attribute `{}`: {why}", entry.dn, attr.name),
+                    ));
+                }
+            }
+        }
+        let anchor = match attributes.get(&anchor_attr.name) {
+            Some(Value::Binary(bytes)) => crate::text::base64_encode(bytes),
+            Some(v) => files::value_texts(v).into_iter().next().unwrap_or_default(),
+            None => String::new(),
+        };
+        if anchor.is_empty() {
+            return Err((
+                start,
+                format!("entry `{}`: attribute `{}`: the anchor has no value", entry.dn, anchor_attr.name),
+            ));
+        }
+        for k in [format!("d\0{}", normalize_dn(&entry.dn)), format!("a\0{}\0{anchor}", ty.name)] {
+            if let Some(first) = seen.get(&k) {
+                let what = if k.starts_with('d') { "DN" } else { "anchor" };
+                return Err((
+                    start,
+                    format!("entry `{}`: the {what} is already used by the entry at line {first}", entry.dn),
+                ));
+            }
+        }
+        seen.insert(format!("d\0{}", normalize_dn(&entry.dn)), start);
+        seen.insert(format!("a\0{}\0{anchor}", ty.name), start);
+        Ok(Some(ImportEntry {
+            object_type: ty.name.clone(),
+            dn: entry.dn,
+            anchor,
+            change: EntryChange::Object,
+            attributes,
+        }))
+    }
+
+    /// The index keys of an entry: its DN, and its type and anchor when it has them.
+    fn keys(&self, entry: &Entry) -> Vec<String> {
+        let mut keys = vec![dn_key(&entry.dn)];
+        if let Some(ty) = self.entry_type(entry)
+            && let Some(a) = files::anchor_of(ty)
+            && let Some(anchor) = self.anchor_text(a, entry)
+        {
+            keys.push(anchor_key(&ty.name, &anchor));
+        }
+        keys
+    }
+
+    /// The text of an entry's anchor.
+    fn anchor_text(&self, anchor: &plan::Attribute, entry: &Entry) -> Option<String> {
+        let first = entry.values(&anchor.name).into_iter().next()?;
+        if anchor.kind == ValueKind::Binary {
+            return Some(crate::text::base64_encode(first));
+        }
+        std::str::from_utf8(first).ok().filter(|t| !t.is_empty()).map(str::to_owned)
+    }
+
+    /// Loads the content file for an export (a missing file is empty).
+    fn load(&self) -> Result<Export, ConnectorError> {
+        let mut export = Export {
+            set: ObjectSet::new(),
+            changes: String::new(),
+            dirty: false,
+        };
+        let file = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(export),
+            Err(e) => return Err(ConnectorError(format!("cannot open {}: {e}", self.shown))),
+        };
+        let mut reader = Reader::new(file, &self.shown);
+        while let Some((line, lines)) = reader.next_record()? {
+            let fail = |line: usize, why: String| {
+                ConnectorError(format!("cannot export to {}: line {line}: {why}", self.shown))
+            };
+            let lines = lines.map_err(|why| fail(line, why))?;
+            let (entry, _) = parse_record(&lines).map_err(|(l, why)| fail(l, why))?;
+            let keys = self.keys(&entry);
+            export.set.push(entry, &keys);
+        }
+        Ok(export)
+    }
+
+    /// Finds the entry a request is about: by anchor, else by DN.
+    fn find(&self, export: &Export, ty: &plan::ObjectType, request: &ExportRequest) -> Option<usize> {
+        request
+            .anchor
+            .as_ref()
+            .and_then(|a| export.set.find(&anchor_key(&ty.name, a)))
+            .or_else(|| {
+                (!request.dn.is_empty())
+                    .then(|| export.set.find(&dn_key(&request.dn)))
+                    .flatten()
+            })
+    }
+
+    /// The attribute values a request sets, checked: `(name, values)`.
+    fn request_values(
+        ty: &plan::ObjectType,
+        request: &ExportRequest,
+    ) -> Result<Vec<AttrValues>, String> {
+        let mut out = Vec::new();
+        for change in &request.attributes {
+            let Some(attr) = ty
+                .attributes
+                .iter()
+                .find(|a| a.name.eq_ignore_ascii_case(&change.name))
+            else {
+                continue;
+            };
+            out.push((attr.name.clone(), value_bytes(attr, &change.new)?));
+        }
+        Ok(out)
+    }
+
+    /// The entry an add creates.
+    fn new_entry(
+        &self,
+        ty: &plan::ObjectType,
+        request: &ExportRequest,
+    ) -> Result<(Entry, String), String> {
+        let dn = request.new_dn.clone().unwrap_or_else(|| request.dn.clone());
+        crate::text::check_dn(&dn).map_err(|why| format!("the DN `{dn}` is not valid: {why}"))?;
+        let anchor = files::add_anchor(request, ty, false)
+            .ok_or_else(|| "the new entry has no anchor value".to_owned())?;
+        let mut entry = Entry {
+            dn,
+            attrs: vec![("objectClass".to_owned(), vec![ty.name.clone().into_bytes()])],
+        };
+        if let Some(a) = files::anchor_of(ty) {
+            entry.set(&a.name, vec![anchor.clone().into_bytes()]);
+        }
+        for (name, values) in Self::request_values(ty, request)? {
+            if !values.is_empty() {
+                entry.set(&name, values);
+            }
+        }
+        Ok((entry, anchor))
+    }
+
+    fn apply(&mut self, request: &ExportRequest) -> Result<ExportResult, ConnectorError> {
+        if self.export.is_none() {
+            self.export = Some(self.load()?);
+        }
+        let Some(mut export) = self.export.take() else {
+            return Err(ConnectorError("the export could not be loaded".to_owned()));
+        };
+        let result = self.apply_to(&mut export, request);
+        self.export = Some(export);
+        Ok(result)
+    }
+
+    fn apply_to(&self, export: &mut Export, request: &ExportRequest) -> ExportResult {
+        let ty = match files::request_type(&self.objects, request) {
+            Ok(t) => t,
+            Err(message) => return error(message),
+        };
+        let found = self.find(export, ty, request);
+        match request.change {
+            ExportChange::Add | ExportChange::DeleteAdd => {
+                let (entry, anchor) = match self.new_entry(ty, request) {
+                    Ok(e) => e,
+                    Err(message) => return error(message),
+                };
+                let mut changes = String::new();
+                let replaced = match (request.change, found) {
+                    (ExportChange::DeleteAdd, Some(i)) => {
+                        let keys = export.set.get(i).map(|e| self.keys(e)).unwrap_or_default();
+                        if let Some(old) = export.set.remove(i, &keys) {
+                            changes.push_str(&delete_record(&old.dn));
+                        }
+                        Some(i)
+                    }
+                    _ => None,
+                };
+                let keys = self.keys(&entry);
+                if keys.iter().any(|k| export.set.find(k).is_some()) {
+                    return error(format!(
+                        "an entry with the DN `{}` or the anchor `{anchor}` already exists",
+                        entry.dn
+                    ));
+                }
+                changes.push_str(&add_record(&entry));
+                export.changes.push_str(&changes);
+                match replaced {
+                    Some(i) => export.set.put(i, entry, &keys),
+                    None => {
+                        export.set.push(entry, &keys);
+                    }
+                }
+                export.dirty = true;
+                ExportResult::Success { anchor: Some(anchor) }
+            }
+            ExportChange::Update => {
+                let Some(i) = found else {
+                    return ExportResult::ConvertToAdd;
+                };
+                let sets = match Self::request_values(ty, request) {
+                    Ok(s) => s,
+                    Err(message) => return error(message),
+                };
+                if let Some(new_dn) = &request.new_dn
+                    && let Err(why) = crate::text::check_dn(new_dn)
+                {
+                    return error(format!("the DN `{new_dn}` is not valid: {why}"));
+                }
+                let Some(current) = export.set.get(i).cloned() else {
+                    return error("the entry vanished".to_owned());
+                };
+                let old_keys = self.keys(&current);
+                let mut entry = current.clone();
+                let mut changes = String::new();
+                if let Some(new_dn) = &request.new_dn
+                    && normalize_dn(new_dn) != normalize_dn(&entry.dn)
+                {
+                    if export.set.find(&dn_key(new_dn)).is_some() {
+                        return error(format!("an entry with the DN `{new_dn}` already exists"));
+                    }
+                    changes.push_str(&modrdn_record(&entry.dn, new_dn));
+                    entry.dn = new_dn.clone();
+                }
+                let mut modify = String::new();
+                for (name, values) in sets {
+                    let before: Vec<Vec<u8>> = entry.values(&name).into_iter().cloned().collect();
+                    if before == values {
+                        continue;
+                    }
+                    if values.is_empty() {
+                        modify.push_str(&attr_line("delete", name.as_bytes()));
+                    } else {
+                        modify.push_str(&attr_line("replace", name.as_bytes()));
+                        for v in &values {
+                            modify.push_str(&attr_line(&name, v));
+                        }
+                    }
+                    modify.push_str("-\n");
+                    entry.set(&name, values);
+                }
+                if !modify.is_empty() {
+                    changes.push_str(&attr_line("dn", entry.dn.as_bytes()));
+                    changes.push_str("changetype: modify\n");
+                    changes.push_str(&modify);
+                    changes.push('\n');
+                }
+                if entry != current {
+                    let new_keys = self.keys(&entry);
+                    if let Some(slot) = export.set.get_mut(i) {
+                        *slot = entry;
+                    }
+                    export.set.rekey(i, &old_keys, &new_keys);
+                    export.changes.push_str(&changes);
+                    export.dirty = true;
+                }
+                ExportResult::Success { anchor: None }
+            }
+            ExportChange::Delete => {
+                let Some(i) = found else {
+                    return error(format!("there is no entry `{}` to delete", request.dn));
+                };
+                let keys = export.set.get(i).map(|e| self.keys(e)).unwrap_or_default();
+                if let Some(old) = export.set.remove(i, &keys) {
+                    export.changes.push_str(&delete_record(&old.dn));
+                }
+                export.dirty = true;
+                ExportResult::Success { anchor: None }
+            }
+        }
+    }
+
+    /// Writes the content file and appends the change records.
+    fn write(&self, export: &Export) -> Result<(), ConnectorError> {
+        if !export.changes.is_empty() {
+            let fresh = std::fs::metadata(&self.changes_path).map_or(true, |m| m.len() == 0);
+            let ends_with_blank = !fresh
+                && std::fs::read(&self.changes_path)
+                    .is_ok_and(|b| b.ends_with(b"\n\n") || b.ends_with(b"\r\n\r\n"));
+            let mut text = String::new();
+            if fresh {
+                text.push_str("version: 1\n\n");
+            } else if !ends_with_blank {
+                text.push('\n');
+            }
+            text.push_str(&export.changes);
+            OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.changes_path)
+                .and_then(|mut f| {
+                    f.write_all(text.as_bytes())?;
+                    f.sync_all()
+                })
+                .map_err(|e| {
+                    ConnectorError(format!("cannot write {}: {e}", self.changes_path.display()))
+                })?;
+        }
+        files::write_atomic(&self.path, |out: &mut dyn Write| {
+            out.write_all(b"version: 1\n")?;
+            for entry in export.set.iter() {
+                let mut text = String::from("\n");
+                text.push_str(&attr_line("dn", entry.dn.as_bytes()));
+                entry_lines(&mut text, entry);
+                out.write_all(text.as_bytes())?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The index key of a DN.
+fn dn_key(dn: &str) -> String {
+    format!("d\0{}", normalize_dn(dn))
+}
+
+/// The index key of an anchor.
+fn anchor_key(object_type: &str, anchor: &str) -> String {
+    format!("a\0{object_type}\0{anchor}")
+}
+
+/// `changetype: add` with every attribute.
+fn add_record(entry: &Entry) -> String {
+    let mut out = attr_line("dn", entry.dn.as_bytes());
+    out.push_str("changetype: add\n");
+    entry_lines(&mut out, entry);
+    out.push('\n');
+    out
+}
+
+/// `changetype: delete`.
+fn delete_record(dn: &str) -> String {
+    let mut out = attr_line("dn", dn.as_bytes());
+    out.push_str("changetype: delete\n\n");
+    out
+}
+
+/// `changetype: modrdn` from one DN to another.
+fn modrdn_record(old: &str, new: &str) -> String {
+    let (new_rdn, new_parent) = rdn_and_parent(new);
+    let (_, old_parent) = rdn_and_parent(old);
+    let mut out = attr_line("dn", old.as_bytes());
+    out.push_str("changetype: modrdn\n");
+    out.push_str(&attr_line("newrdn", new_rdn.as_bytes()));
+    out.push_str("deleteoldrdn: 1\n");
+    if normalize_dn(&old_parent) != normalize_dn(&new_parent) {
+        out.push_str(&attr_line("newsuperior", new_parent.as_bytes()));
+    }
+    out.push('\n');
+    out
+}
+
+impl Connector for LdifConnector {
+    fn open(&mut self) -> Result<(), ConnectorError> {
+        Ok(())
+    }
+
+    fn discover(&mut self) -> Result<Vec<plan::ObjectType>, ConnectorError> {
+        Ok(self.objects.clone())
+    }
+
+    fn start_import(&mut self, mode: ImportMode, page_size: usize) -> Result<(), ConnectorError> {
+        files::full_only(&self.name, "ldif", &mode)?;
+        let file = files::open_for_import(&self.path, &self.shown)?;
+        self.import = Some(Import {
+            reader: Reader::new(file, &self.shown),
+            page_size: page_size.max(1),
+            seen: HashMap::new(),
+            done: false,
+        });
+        Ok(())
+    }
+
+    fn next_page(&mut self) -> Result<Option<ImportPage>, ConnectorError> {
+        let Some(mut import) = self.import.take() else {
+            return Err(ConnectorError(format!(
+                "connector `{}`: no import was started",
+                self.name
+            )));
+        };
+        let mut entries = Vec::new();
+        while !import.done && entries.len() < import.page_size {
+            let Some((start, lines)) = import.reader.next_record()? else {
+                import.done = true;
+                break;
+            };
+            let read = lines
+                .map_err(|why| (start, why))
+                .and_then(|lines| self.read_entry(&lines, &mut import.seen));
+            match read {
+                Ok(Some(entry)) => entries.push(Ok(entry)),
+                Ok(None) => {}
+                Err((line, message)) => entries.push(Err(EntryError {
+                    object: format!("{}:{line}", self.shown),
+                    message,
+                })),
+            }
+        }
+        self.import = Some(import);
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(ImportPage {
+            entries,
+            watermark: None,
+        }))
+    }
+
+    fn export(&mut self, batch: &[ExportRequest]) -> Result<Vec<ExportResult>, ConnectorError> {
+        batch.iter().map(|r| self.apply(r)).collect()
+    }
+
+    fn close(&mut self) -> Result<(), ConnectorError> {
+        self.import = None;
+        if let Some(export) = self.export.take()
+            && export.dirty
+        {
+            self.write(&export)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::panic, clippy::indexing_slicing, reason = "a failing test panics")]
+mod tests {
+    use super::*;
+    use crate::connectors::files::test_support::{attr, connector, object, temp_dir};
+    use crate::model::AttrChange;
+
+    fn import_all(c: &mut dyn Connector, page: usize) -> Vec<Result<ImportEntry, EntryError>> {
+        c.open().unwrap_or_else(|e| panic!("{e}"));
+        c.start_import(ImportMode::Full, page).unwrap_or_else(|e| panic!("{e}"));
+        let mut all = Vec::new();
+        while let Some(p) = c.next_page().unwrap_or_else(|e| panic!("{e}")) {
+            all.extend(p.entries);
+        }
+        c.close().unwrap_or_else(|e| panic!("{e}"));
+        all
+    }
+
+    fn ok(entries: &[Result<ImportEntry, EntryError>]) -> Vec<&ImportEntry> {
+        entries.iter().filter_map(|e| e.as_ref().ok()).collect()
+    }
+
+    fn errors(entries: &[Result<ImportEntry, EntryError>]) -> Vec<&EntryError> {
+        entries.iter().filter_map(|e| e.as_ref().err()).collect()
+    }
+
+    fn directory_types() -> Vec<plan::ObjectType> {
+        let s = |n: &str| attr(n, ValueKind::String, false);
+        let mut manager = attr("manager", ValueKind::Reference, false);
+        manager.references = Some("inetOrgPerson".into());
+        let person = object(
+            "inetOrgPerson",
+            "uid",
+            vec![
+                s("uid"), s("cn"), s("sn"), s("givenName"), s("mail"), s("title"),
+                s("telephoneNumber"), s("roomNumber"), manager, s("employeeNumber"),
+                s("departmentNumber"), attr("jpegPhoto", ValueKind::Binary, false),
+                attr("age", ValueKind::Integer, false), attr("when", ValueKind::DateTime, false),
+                attr("active", ValueKind::Boolean, false), attr("entryUUID", ValueKind::Guid, false),
+            ],
+        );
+        let group = object(
+            "groupOfNames",
+            "cn",
+            vec![s("cn"), s("description"), attr("member", ValueKind::Reference, true)],
+        );
+        vec![person, group]
+    }
+
+    #[test]
+    fn reads_the_example_directory() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/examples/hr-to-directory");
+        let plan = connector("ldif", &[("path", "data/directory.ldif")], directory_types());
+        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        let all = import_all(&mut c, 2);
+        assert!(errors(&all).is_empty(), "{:?}", errors(&all));
+        let good = ok(&all);
+        assert_eq!(
+            good.iter().map(|e| e.dn.as_str()).collect::<Vec<_>>(),
+            [
+                "uid=maria.garcia,ou=people,dc=example,dc=org",
+                "uid=gkim,ou=people,dc=example,dc=org",
+                "uid=svc-backup,ou=people,dc=example,dc=org"
+            ]
+        );
+        let maria = good[0];
+        assert_eq!(maria.object_type, "inetOrgPerson");
+        assert_eq!(maria.anchor, "maria.garcia");
+        assert_eq!(maria.attributes.get("cn"), Some(&Value::String("María García".into())));
+        assert_eq!(maria.attributes.get("givenName"), Some(&Value::String("María".into())));
+        assert_eq!(maria.attributes.get("employeeNumber"), Some(&Value::String("1003".into())));
+        assert!(!good[2].attributes.contains_key("description"), "not in the inetOrgPerson schema");
+    }
+
+    const SAMPLE: &str = "version: 1\n\
+# a comment\n\
+#  folded\n\
+\n\
+dn: uid=ann,ou=people,dc=example,dc=org\n\
+objectClass: top\n\
+objectclass: inetOrgPerson\n\
+UID: ann\n\
+cn: Ann\n\x20\x20Long\n\
+sn:: TMOpdnk=\n\
+jpegPhoto:: AAEC/w==\n\
+age: 42\n\
+when: 2024-01-05T10:00:00Z\n\
+active: TRUE\n\
+entryUUID: 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n\
+manager: uid=bob,ou=people,dc=example,dc=org\n\
+title:\n\
+ignored: x\n\
+\n\
+dn: ou=people,dc=example,dc=org\n\
+objectClass: organizationalUnit\n\
+ou: people\n\
+\n\
+dn: cn=staff,ou=groups,dc=example,dc=org\n\
+objectClass: groupOfNames\n\
+cn: staff\n\
+member: uid=ann,ou=people,dc=example,dc=org\n\
+member: uid=bob,ou=people,dc=example,dc=org\n\
+\n\
+dn: uid=bad,ou=people,dc=example,dc=org\n\
+objectClass: inetOrgPerson\n\
+uid: bad\n\
+age: abc\n\
+\n\
+dn: uid=url,ou=people,dc=example,dc=org\n\
+objectClass: inetOrgPerson\n\
+uid: url\n\
+jpegPhoto:< file:///tmp/photo.jpg\n\
+\n\
+dn: uid=chg,ou=people,dc=example,dc=org\n\
+changetype: add\n\
+uid: chg\n\
+\n\
+dn: uid=noanchor,ou=people,dc=example,dc=org\n\
+objectClass: inetOrgPerson\n\
+\n\
+dn: uid=ann2,ou=people,dc=example,dc=org\n\
+objectClass: inetOrgPerson\n\
+uid: ann\n\
+cn: Two\n\
+cn: Values\n\
+\n\
+dn: uid=ann,ou=people,dc=example,dc=org\n\
+objectClass: inetOrgPerson\n\
+uid: other\n\
+";
+
+    #[test]
+    fn imports_every_value_kind_and_reports_bad_records() {
+        let dir = temp_dir("ldif-kinds");
+        std::fs::write(dir.join("d.ldif"), SAMPLE).unwrap_or_else(|e| panic!("{e}"));
+        let plan = connector("ldif", &[("path", "d.ldif")], directory_types());
+        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        let all = import_all(&mut c, 3);
+        let good = ok(&all);
+        assert_eq!(good.len(), 2, "{:?}", errors(&all));
+        let ann = &good[0].attributes;
+        assert_eq!(good[0].anchor, "ann");
+        assert_eq!(ann.get("uid"), Some(&Value::String("ann".into())));
+        assert_eq!(ann.get("cn"), Some(&Value::String("Ann Long".into())));
+        assert_eq!(ann.get("sn"), Some(&Value::String("Lévy".into())));
+        assert_eq!(ann.get("jpegPhoto"), Some(&Value::Binary(vec![0, 1, 2, 255])));
+        assert_eq!(ann.get("age"), Some(&Value::Integer(42)));
+        assert!(matches!(ann.get("when"), Some(Value::DateTime(_))));
+        assert_eq!(ann.get("active"), Some(&Value::Boolean(true)));
+        assert!(matches!(ann.get("entryUUID"), Some(Value::Guid(_))));
+        assert_eq!(ann.get("manager"), Some(&Value::Reference("uid=bob,ou=people,dc=example,dc=org".into())));
+        assert!(!ann.contains_key("title") && !ann.contains_key("ignored"));
+        assert_eq!(good[1].object_type, "groupOfNames");
+        assert_eq!(good[1].attributes.get("member").map(|m| m.values().len()), Some(2));
+        let errs = errors(&all);
+        let places: Vec<&str> = errs.iter().map(|e| e.object.as_str()).collect();
+        assert_eq!(places, ["d.ldif:34", "d.ldif:39", "d.ldif:42", "d.ldif:45", "d.ldif:51", "d.ldif:54"]);
+        assert!(errs[0].message.contains("attribute `age`") && errs[0].message.contains("uid=bad"));
+        assert!(errs[1].message.contains("URL"));
+        assert!(errs[2].message.contains("change record"));
+        assert!(errs[3].message.contains("attribute `uid`"));
+        assert!(errs[4].message.contains("attribute `cn`") && errs[4].message.contains("2 values"));
+        assert!(errs[5].message.contains("DN is already used by the entry at line 5"), "{}", errs[5].message);
+        assert!(c.start_import(ImportMode::Delta(None), 5).is_err());
+    }
+
+    #[test]
+    fn folding_and_base64() {
+        assert_eq!(attr_line("cn", b"plain"), "cn: plain\n");
+        assert_eq!(attr_line("cn", b" lead"), "cn:: IGxlYWQ=\n");
+        assert_eq!(attr_line("cn", b":colon"), "cn:: OmNvbG9u\n");
+        assert_eq!(attr_line("cn", b"<angle"), "cn:: PGFuZ2xl\n");
+        assert_eq!(attr_line("cn", b"trail "), "cn:: dHJhaWwg\n");
+        assert_eq!(attr_line("cn", "é".as_bytes()), "cn:: w6k=\n");
+        assert_eq!(attr_line("cn", b"a\nb"), "cn:: YQpi\n");
+        assert_eq!(attr_line("cn", b"a\0b"), "cn:: YQBi\n");
+        assert_eq!(attr_line("cn", b"in:side ok"), "cn: in:side ok\n");
+        let long = "x".repeat(200);
+        let folded = attr_line("description", long.as_bytes());
+        let lines: Vec<&str> = folded.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0].len(), 76);
+        assert!(lines[1].starts_with(' ') && lines[1].len() == 76);
+        assert!(lines.iter().all(|l| l.len() <= 76));
+        let unfolded: String = lines.iter().enumerate().map(|(i, l)| if i == 0 { *l } else { &l[1..] }).collect();
+        assert_eq!(unfolded, format!("description: {long}"));
+    }
+
+    fn change(name: &str, new: Value) -> AttrChange {
+        AttrChange { name: name.into(), old: Value::Null, new }
+    }
+
+    fn request(change: ExportChange, ty: &str, dn: &str, anchor: Option<&str>, attributes: Vec<AttrChange>) -> ExportRequest {
+        ExportRequest {
+            id: 1,
+            object_type: ty.into(),
+            dn: dn.into(),
+            anchor: anchor.map(str::to_owned),
+            change,
+            new_dn: None,
+            attributes,
+        }
+    }
+
+    #[test]
+    fn export_writes_content_and_change_records() {
+        let dir = temp_dir("ldif-export");
+        let path = dir.join("dir.ldif");
+        std::fs::write(
+            &path,
+            "version: 1\n\n# people\ndn: uid=ann,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: ann\ncn: Ann\nsn: A\nextra: kept\n\n\
+             dn: uid=bob,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: bob\ncn: Bob\nsn: B\n\n\
+             dn: cn=staff,ou=groups,dc=example,dc=org\nobjectClass: groupOfNames\ncn: staff\nmember: uid=ann,ou=people,dc=example,dc=org\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let plan = connector("ldif", &[("path", "dir.ldif")], directory_types());
+        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        c.open().unwrap_or_else(|e| panic!("{e}"));
+        let person = "inetOrgPerson";
+        let mut rename = request(ExportChange::Update, person, "uid=bob,ou=people,dc=example,dc=org", Some("bob"), vec![change("title", Value::String("Boss".into()))]);
+        rename.new_dn = Some("uid=bob,ou=staff,dc=example,dc=org".into());
+        let batch = vec![
+            request(ExportChange::Add, person, "uid=cy,ou=people,dc=example,dc=org", None, vec![
+                change("uid", Value::String("cy".into())),
+                change("cn", Value::String("Cy Léon".into())),
+                change("sn", Value::String("Léon".into())),
+                change("jpegPhoto", Value::Binary(vec![0, 1])),
+                change("age", Value::Integer(7)),
+                change("mail", Value::Null),
+            ]),
+            request(ExportChange::Update, person, "uid=ann,ou=people,dc=example,dc=org", Some("ann"), vec![
+                change("cn", Value::String("Anne".into())),
+                change("sn", Value::Null),
+                change("mail", Value::Null),
+                change("uid", Value::String("ann".into())),
+            ]),
+            rename,
+            request(ExportChange::Update, "groupOfNames", "cn=staff,ou=groups,dc=example,dc=org", None, vec![change(
+                "member",
+                Value::List(vec![
+                    Value::Reference("uid=ann,ou=people,dc=example,dc=org".into()),
+                    Value::Reference("uid=cy,ou=people,dc=example,dc=org".into()),
+                ]),
+            )]),
+            request(ExportChange::Delete, person, "uid=zed,ou=people,dc=example,dc=org", Some("zed"), vec![]),
+            request(ExportChange::Update, person, "uid=dee,ou=people,dc=example,dc=org", Some("dee"), vec![]),
+            request(ExportChange::DeleteAdd, person, "uid=ann,ou=people,dc=example,dc=org", Some("ann"), vec![
+                change("uid", Value::String("ann".into())),
+                change("cn", Value::String("Ann New".into())),
+                change("sn", Value::String("N".into())),
+            ]),
+            request(ExportChange::Delete, "groupOfNames", "cn=staff,ou=groups,dc=example,dc=org", Some("staff"), vec![]),
+            request(ExportChange::Add, person, "uid=cy,ou=people,dc=example,dc=org", None, vec![change("uid", Value::String("cy".into()))]),
+        ];
+        let results = c.export(&batch).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(results[0], ExportResult::Success { anchor: Some("cy".into()) });
+        assert_eq!(results[1], ExportResult::Success { anchor: None });
+        assert_eq!(results[2], ExportResult::Success { anchor: None });
+        assert_eq!(results[3], ExportResult::Success { anchor: None });
+        assert!(matches!(&results[4], ExportResult::Error { stop: false, .. }));
+        assert_eq!(results[5], ExportResult::ConvertToAdd);
+        assert_eq!(results[6], ExportResult::Success { anchor: Some("ann".into()) });
+        assert_eq!(results[7], ExportResult::Success { anchor: None });
+        assert!(matches!(&results[8], ExportResult::Error { message, .. } if message.contains("already exists")));
+        c.close().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!files::tmp_path(&path).exists());
+        let changes = std::fs::read_to_string(dir.join("dir.changes.ldif")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            changes,
+            "version: 1\n\
+\n\
+dn: uid=cy,ou=people,dc=example,dc=org\n\
+changetype: add\n\
+objectClass: inetOrgPerson\n\
+uid: cy\n\
+cn:: Q3kgTMOpb24=\n\
+sn:: TMOpb24=\n\
+jpegPhoto:: AAE=\n\
+age: 7\n\
+\n\
+dn: uid=ann,ou=people,dc=example,dc=org\n\
+changetype: modify\n\
+replace: cn\n\
+cn: Anne\n\
+-\n\
+delete: sn\n\
+-\n\
+\n\
+dn: uid=bob,ou=people,dc=example,dc=org\n\
+changetype: modrdn\n\
+newrdn: uid=bob\n\
+deleteoldrdn: 1\n\
+newsuperior: ou=staff,dc=example,dc=org\n\
+\n\
+dn: uid=bob,ou=staff,dc=example,dc=org\n\
+changetype: modify\n\
+replace: title\n\
+title: Boss\n\
+-\n\
+\n\
+dn: cn=staff,ou=groups,dc=example,dc=org\n\
+changetype: modify\n\
+replace: member\n\
+member: uid=ann,ou=people,dc=example,dc=org\n\
+member: uid=cy,ou=people,dc=example,dc=org\n\
+-\n\
+\n\
+dn: uid=ann,ou=people,dc=example,dc=org\n\
+changetype: delete\n\
+\n\
+dn: uid=ann,ou=people,dc=example,dc=org\n\
+changetype: add\n\
+objectClass: inetOrgPerson\n\
+uid: ann\n\
+cn: Ann New\n\
+sn: N\n\
+\n\
+dn: cn=staff,ou=groups,dc=example,dc=org\n\
+changetype: delete\n\
+\n"
+        );
+        let content = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            content,
+            "version: 1\n\
+\n\
+dn: uid=ann,ou=people,dc=example,dc=org\n\
+objectClass: inetOrgPerson\n\
+uid: ann\n\
+cn: Ann New\n\
+sn: N\n\
+\n\
+dn: uid=bob,ou=staff,dc=example,dc=org\n\
+objectClass: inetOrgPerson\n\
+uid: bob\n\
+cn: Bob\n\
+sn: B\n\
+title: Boss\n\
+\n\
+dn: uid=cy,ou=people,dc=example,dc=org\n\
+objectClass: inetOrgPerson\n\
+uid: cy\n\
+cn:: Q3kgTMOpb24=\n\
+sn:: TMOpb24=\n\
+jpegPhoto:: AAE=\n\
+age: 7\n"
+        );
+        // A re-import sees exactly the exported state.
+        let all = import_all(&mut c, 10);
+        assert!(errors(&all).is_empty());
+        let good = ok(&all);
+        assert_eq!(good.iter().map(|e| e.anchor.as_str()).collect::<Vec<_>>(), ["ann", "bob", "cy"]);
+        assert_eq!(good[1].dn, "uid=bob,ou=staff,dc=example,dc=org");
+        assert_eq!(good[2].attributes.get("cn"), Some(&Value::String("Cy Léon".into())));
+        assert_eq!(good[2].attributes.get("jpegPhoto"), Some(&Value::Binary(vec![0, 1])));
+
+        // A second export appends to the change file; nothing changed writes nothing.
+        c.open().unwrap_or_else(|e| panic!("{e}"));
+        let r = c
+            .export(&[request(ExportChange::Delete, person, "uid=cy,ou=people,dc=example,dc=org", None, vec![])])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r[0], ExportResult::Success { anchor: None });
+        c.close().unwrap_or_else(|e| panic!("{e}"));
+        let again = std::fs::read_to_string(dir.join("dir.changes.ldif")).unwrap_or_default();
+        assert_eq!(again, format!("{changes}dn: uid=cy,ou=people,dc=example,dc=org\nchangetype: delete\n\n"));
+        let before = std::fs::read_to_string(&path).unwrap_or_default();
+        c.open().unwrap_or_else(|e| panic!("{e}"));
+        let r = c
+            .export(&[request(ExportChange::Update, person, "uid=bob,ou=staff,dc=example,dc=org", Some("bob"), vec![change("title", Value::String("Boss".into()))])])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r[0], ExportResult::Success { anchor: None });
+        c.close().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), before);
+        assert_eq!(std::fs::read_to_string(dir.join("dir.changes.ldif")).unwrap_or_default().len(), again.len());
+    }
+
+    #[test]
+    fn change_file_naming() {
+        assert_eq!(default_changes_path(Path::new("data/directory.ldif")), Path::new("data/directory.changes.ldif"));
+        assert_eq!(default_changes_path(Path::new("dir/export")), Path::new("dir/export.changes.ldif"));
+        let plan = connector("ldif", &[("path", "a.ldif"), ("changes_path", "log/c.ldif")], directory_types());
+        let c = LdifConnector::new(&plan, Path::new("/base")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.changes_path, Path::new("/base/log/c.ldif"));
+    }
+}
