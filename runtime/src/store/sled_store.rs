@@ -21,11 +21,13 @@
 //! | `r/<run id>`                                 | [`RunRecord`] (JSON)             |
 //!
 //! `commit` first collapses the batch to the final state of every object it touches (a later
-//! write wins), then diffs each object against its stored version to remove stale index entries
-//! and add the new ones. All removals go into the sled batch before all insertions (a sled batch
-//! keeps the last write per key), so an anchor that moves from one object to another in one batch
-//! ends up pointing at its new owner. Anchor and DN entries are removed only while they still
-//! point at the object being changed.
+//! write wins), then diffs each object against its stored version: stale index entries are
+//! removed, new ones added, unchanged ones left alone (an update that keeps its anchor and DN
+//! writes one key). All removals go into the sled batch before all insertions (a sled batch keeps
+//! the last write per key), so an anchor that moves from one object to another in one batch ends
+//! up pointing at its new owner. Anchor and DN entries are removed only while they still point at
+//! the object being changed. A value that does not decode is an error naming its key, and a
+//! commit that would overwrite such a value fails rather than leave its index entries behind.
 //!
 //! Ids are handed out from blocks of [`ID_BLOCK`]: the end of a block is written and flushed
 //! before any id of it is returned, so a crash loses at most the rest of a block, never reuses an
