@@ -4,6 +4,8 @@ pub mod check;
 pub mod compile;
 pub mod eval;
 pub mod explain;
+pub mod run;
+pub mod status;
 pub mod test;
 pub mod tokens;
 
@@ -49,6 +51,10 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Run the rule set's unit tests (`test` blocks) in memory
     Test(test::TestArgs),
+    /// Run a profile or steps: import, synchronize, export
+    Run(run::RunArgs),
+    /// Show the run history
+    Status(status::StatusArgs),
     /// Print the token stream of a file
     Tokens(tokens::TokensArgs),
 }
@@ -61,6 +67,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Eval(args) => eval::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Run(args) => run::run_command(&args),
+        Command::Status(args) => status::run(&args),
         Command::Tokens(args) => tokens::run(&args),
     }
 }
