@@ -252,3 +252,71 @@ fn eval_evaluates_against_an_object() {
     let bad_json = metasync(&["eval", "1", "--object", "{not json"]);
     assert_eq!(bad_json.status.code(), Some(2));
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    let _ = std::fs::create_dir_all(to);
+    for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+        let p = entry.path();
+        let name = entry.file_name();
+        if name == ".metasync" {
+            continue;
+        }
+        if p.is_dir() {
+            copy_dir(&p, &to.join(&name));
+        } else {
+            let _ = std::fs::copy(&p, to.join(&name));
+        }
+    }
+}
+
+#[test]
+fn the_main_job_runs_the_example_end_to_end_and_appears_in_status() {
+    let dir = std::env::temp_dir().join(format!("metasync-main-job-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
+    let rules = dir.to_string_lossy().to_string();
+    let first = metasync(&["run", &rules]);
+    assert_eq!(first.status.code(), Some(0), "{}\n{}", stdout(&first), String::from_utf8_lossy(&first.stderr));
+    let summary = stdout(&first);
+    assert!(summary.contains("full import hr") && summary.contains("export directory"), "{summary}");
+    let ldif = std::fs::read_to_string(dir.join("data/directory.ldif")).unwrap_or_default();
+    assert!(ldif.contains("dn: uid=mokafor,ou=people,dc=example,dc=org"), "the export wrote the directory: {ldif}");
+    let changes = std::fs::read_to_string(dir.join("data/directory.changes.ldif")).unwrap_or_default();
+    assert!(changes.contains("changetype: add") && changes.contains("changetype: modify"), "{changes}");
+    // A second run finds nothing to export: nothing is exported twice.
+    let second = metasync(&["run", &rules, "--format", "json"]);
+    assert_eq!(second.status.code(), Some(0));
+    let record: serde_json::Value = serde_json::from_str(&stdout(&second)).unwrap_or_default();
+    let exports: u64 = record["steps"].as_array().map(|s| s.iter().filter_map(|x| x["counts"]["exports"].as_u64()).sum()).unwrap_or(99);
+    assert_eq!(exports, 0, "{record:#}");
+    // Both runs are in the history.
+    let status = metasync(&["status", &rules]);
+    assert_eq!(status.status.code(), Some(0));
+    let text = stdout(&status);
+    assert!(text.contains("run 1 (default") && text.contains("run 2 (default"), "{text}");
+    let json = metasync(&["status", &rules, "--format", "json"]);
+    let runs: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_default();
+    assert_eq!(runs.as_array().map(Vec::len), Some(2));
+    let one = metasync(&["status", &rules, "--run", "1"]);
+    assert!(stdout(&one).contains("run 1"));
+    assert_eq!(metasync(&["status", &rules, "--run", "9"]).status.code(), Some(2));
+    // A single step, and a step naming an unknown connector.
+    let step = metasync(&["run", &rules, "--step", "delta sync hr"]);
+    assert_eq!(step.status.code(), Some(0), "{}", String::from_utf8_lossy(&step.stderr));
+    assert_eq!(metasync(&["run", &rules, "--step", "full import nowhere"]).status.code(), Some(2));
+    assert_eq!(metasync(&["run", &rules, "--profile", "nightly"]).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn running_an_unimplemented_connector_kind_is_a_clear_error() {
+    let dir = std::env::temp_dir().join(format!("metasync-unimplemented-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let text = "connector people: scim {\n    url = \"https://127.0.0.1:9/scim\"\n    token = secret(\"SCIM\")\n    object user {\n        anchor id: string\n    }\n}\n\nmetaverse {\n    person { id: string }\n}\n\ninbound \"Users\" people.user -> person {\n    join id == id\n    project\n    flow { id <- id }\n}\n";
+    let _ = std::fs::write(dir.join("rules.sync"), text);
+    let out = metasync(&["run", &dir.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(all.contains("not implemented yet"), "{all}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -269,12 +269,50 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
                 _ => Cow::Owned(Value::Boolean(false)),
             }
         }
+        Expr::Binary(BinOp::Add, _, _) => {
+            // A chain `a + b + c + ...` is evaluated at once: text is built in one allocation
+            // instead of one per `+`.
+            let mut leaves: SmallVec<[&'a Expr; 8]> = SmallVec::new();
+            add_leaves(expr, &mut leaves);
+            let mut values: SmallVec<[Cow<'a, Value>; 8]> = SmallVec::with_capacity(leaves.len());
+            for leaf in leaves {
+                let v = eval_in(leaf, env, locals)?;
+                if v.is_null() {
+                    return Ok(Cow::Owned(Value::Null));
+                }
+                values.push(v);
+            }
+            if values.iter().all(|v| matches!(v.as_ref(), Value::String(_))) {
+                let len = values.iter().map(|v| v.as_str().map_or(0, str::len)).sum();
+                let mut text = String::with_capacity(len);
+                for v in &values {
+                    text.push_str(v.as_str().unwrap_or(""));
+                }
+                return Ok(Cow::Owned(Value::String(text)));
+            }
+            let mut acc = values.first().map(|v| v.as_ref().clone()).unwrap_or(Value::Null);
+            for v in values.iter().skip(1) {
+                acc = binary(BinOp::Add, &acc, v)?;
+            }
+            Cow::Owned(acc)
+        }
         Expr::Binary(op, a, b) => {
             let l = eval_in(a, env, locals)?;
             let r = eval_in(b, env, locals)?;
             Cow::Owned(binary(*op, &l, &r)?)
         }
     })
+}
+
+/// The operands of a chain of `+`, left to right.
+fn add_leaves<'a>(e: &'a Expr, out: &mut SmallVec<[&'a Expr; 8]>) {
+    match e {
+        Expr::Binary(BinOp::Add, l, r) => {
+            add_leaves(l, out);
+            add_leaves(r, out);
+        }
+        leaf => out.push(leaf),
+    }
 }
 
 /// Equality of values: kinds must match; lists compare element by element.

@@ -114,6 +114,11 @@ pub struct CsObject {
     pub export_memory: BTreeMap<String, Value>,
     /// The last full import run that saw the object (obsolescence detection).
     pub seen_in_run: u64,
+    /// Objects whose reference to this one could not be resolved because it had no metaverse
+    /// object yet (a placeholder, or an object not yet joined or projected): synchronization
+    /// flows them again when this object gets linked.
+    #[serde(default)]
+    pub referrers: Vec<Link>,
 }
 
 /// A link from a metaverse object to a connector space object.

@@ -63,13 +63,25 @@ fn standard(c: char) -> Option<&'static str> {
     })
 }
 
+/// Appends `n` zero-padded to `width` digits (no temporary string).
+fn pad(out: &mut String, n: i64, width: usize) {
+    use std::fmt::Write as _;
+    if (0..100).contains(&n) && width <= 2 {
+        if width == 2 || n >= 10 {
+            out.push(char::from(b'0' + u8::try_from(n / 10).unwrap_or(0)));
+        }
+        out.push(char::from(b'0' + u8::try_from(n % 10).unwrap_or(0)));
+        return;
+    }
+    let _ = write!(out, "{n:0width$}");
+}
+
 /// `us` written with a .NET custom format string.
 fn format(us: i64, pattern: &str) -> Result<String, CallError> {
     let (y, mo, d, h, mi, s, micros) = parts(us);
     let chars: Vec<char> = pattern.chars().collect();
-    let mut out = String::new();
+    let mut out = String::with_capacity(pattern.len() + 16);
     let mut i = 0;
-    let pad = |n: i64, w: usize| format!("{n:0w$}");
     let name = |names: &[&str], index: i64, len: usize| -> String {
         let full = usize::try_from(index).ok().and_then(|k| names.get(k)).copied().unwrap_or("");
         if len == 3 { full.chars().take(3).collect() } else { full.to_string() }
@@ -79,22 +91,22 @@ fn format(us: i64, pattern: &str) -> Result<String, CallError> {
         match c {
             'y' => {
                 let year = if run <= 2 { y % 100 } else { y };
-                out.push_str(&pad(year, run));
+                pad(&mut out, year, run);
             }
             'M' => match run {
-                1 | 2 => out.push_str(&pad(mo, run)),
+                1 | 2 => pad(&mut out, mo, run),
                 3 => out.push_str(&name(&MONTHS, mo - 1, 3)),
                 _ => out.push_str(&name(&MONTHS, mo - 1, 4)),
             },
             'd' => match run {
-                1 | 2 => out.push_str(&pad(d, run)),
+                1 | 2 => pad(&mut out, d, run),
                 3 => out.push_str(&name(&DAYS, weekday(us), 3)),
                 _ => out.push_str(&name(&DAYS, weekday(us), 4)),
             },
-            'H' => out.push_str(&pad(h, run.min(2))),
-            'h' => out.push_str(&pad(if h % 12 == 0 { 12 } else { h % 12 }, run.min(2))),
-            'm' => out.push_str(&pad(mi, run.min(2))),
-            's' => out.push_str(&pad(s, run.min(2))),
+            'H' => pad(&mut out, h, run.min(2)),
+            'h' => pad(&mut out, if h % 12 == 0 { 12 } else { h % 12 }, run.min(2)),
+            'm' => pad(&mut out, mi, run.min(2)),
+            's' => pad(&mut out, s, run.min(2)),
             't' => {
                 let ampm = if h < 12 { "AM" } else { "PM" };
                 out.push_str(if run == 1 { ampm.get(..1).unwrap_or("") } else { ampm });

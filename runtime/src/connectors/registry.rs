@@ -346,6 +346,16 @@ const FLAT_FILE_CAPABILITIES: &[CapabilitySpec] = &[
     ),
 ];
 
+/// `delete_threshold`, every kind's: how many deletes an export may send before it stops unless the
+/// operator allows them (MIM's "prevent accidental deletes"). A number of objects is written as a
+/// string too (`"200"`), a share of the connector space with a percent sign (`"5%"`).
+const DELETE_THRESHOLD: OptionSpec = optional(
+    "delete_threshold",
+    OptionType::String,
+    Some("\"500\""),
+    "the most objects an export may delete unless allowed, a count such as \"200\" or a share such as \"5%\"",
+);
+
 static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "csv",
@@ -380,6 +390,7 @@ static KINDS: &[KindSpec] = &[
                 Some("true"),
                 "the first line names the fields",
             ),
+            DELETE_THRESHOLD,
         ],
         capabilities: FLAT_FILE_CAPABILITIES,
         implemented: true,
@@ -387,11 +398,14 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "jsonl",
         summary: "a json lines file with one object per line",
-        options: &[required(
-            "path",
-            OptionType::Path,
-            "the file, relative to the rule set's folder",
-        )],
+        options: &[
+            required(
+                "path",
+                OptionType::Path,
+                "the file, relative to the rule set's folder",
+            ),
+            DELETE_THRESHOLD,
+        ],
         capabilities: FLAT_FILE_CAPABILITIES,
         implemented: true,
     },
@@ -410,6 +424,7 @@ static KINDS: &[KindSpec] = &[
                 None,
                 "the file export appends rfc 2849 change records to; by default the content file's path with .changes.ldif in place of .ldif",
             ),
+            DELETE_THRESHOLD,
         ],
         capabilities: &[
             cap(
@@ -536,6 +551,7 @@ static KINDS: &[KindSpec] = &[
                 Some("\"modify_timestamp\""),
                 "how delta import finds changes: the modify timestamp, the cn=changelog entries, or active directory update sequence numbers",
             ),
+            DELETE_THRESHOLD,
         ],
         capabilities: &[
             cap(
@@ -657,6 +673,7 @@ static KINDS: &[KindSpec] = &[
                 Some("30"),
                 "how long one statement may take before it fails",
             ),
+            DELETE_THRESHOLD,
         ],
         capabilities: &[
             cap(
@@ -754,6 +771,7 @@ static KINDS: &[KindSpec] = &[
                 Some("30"),
                 "how long one request may take before it fails",
             ),
+            DELETE_THRESHOLD,
         ],
         capabilities: &[
             cap(
@@ -850,6 +868,7 @@ static KINDS: &[KindSpec] = &[
                 Some("300"),
                 "how long one request may take before the program is stopped",
             ),
+            DELETE_THRESHOLD,
         ],
         capabilities: &[
             cap(

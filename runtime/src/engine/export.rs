@@ -35,14 +35,19 @@ impl Default for ExportOptions {
     }
 }
 
-/// The deletion threshold of a connector: `delete_threshold = 200` or `"5%"`.
+/// The deletion threshold of a connector: a number of objects (`delete_threshold = "200"`, or
+/// the integer `200`) or a share of the connector space (`"5%"`). A value that is neither is the
+/// default, 500.
 pub fn delete_threshold(conn: &plan::Connector, space_size: u64) -> u64 {
     let setting = conn.settings.iter().find(|(n, _)| n == "delete_threshold").map(|(_, v)| v);
     match setting {
         Some(Setting::Literal(Value::Integer(n))) => u64::try_from(*n).unwrap_or(0),
-        Some(Setting::Literal(Value::String(s))) if s.trim().ends_with('%') => {
-            let pct: u64 = s.trim().trim_end_matches('%').trim().parse().unwrap_or(0);
-            space_size.saturating_mul(pct) / 100
+        Some(Setting::Literal(Value::String(s))) => {
+            let s = s.trim();
+            match s.strip_suffix('%') {
+                Some(pct) => pct.trim().parse::<u64>().map_or(super::DEFAULT_DELETE_THRESHOLD, |pct| space_size.saturating_mul(pct) / 100),
+                None => s.replace('_', "").parse::<u64>().unwrap_or(super::DEFAULT_DELETE_THRESHOLD),
+            }
         }
         _ => super::DEFAULT_DELETE_THRESHOLD,
     }
@@ -98,6 +103,16 @@ pub fn export(
     let mut work = Work::default();
     let mut sent = 0u64;
     for chunk in objects.chunks(options.batch_size.max(1)) {
+        // A delete-add sends its delete first, on its own; when the delete fails the add is not
+        // sent at all.
+        let deletes: Vec<ExportRequest> = chunk
+            .iter()
+            .filter(|o| o.pending_export.as_ref().is_some_and(|p| p.change == ExportChange::DeleteAdd))
+            .map(|o| request(o, ExportChange::Delete, Vec::new()))
+            .collect();
+        let results = send(connector, connector_name, &deletes)?;
+        let deleted: Vec<u64> = deletes.iter().zip(&results).filter(|(_, r)| matches!(r, ExportResult::Success { .. })).map(|(q, _)| q.id).collect();
+        apply(store, connector_name, &mut work, &mut report, connector, &deletes, results, &mut deferred)?;
         let mut requests = Vec::new();
         for o in chunk {
             let Some(p) = &o.pending_export else { continue };
@@ -113,8 +128,9 @@ pub fn export(
                 }
             }
             if p.change == ExportChange::DeleteAdd {
-                requests.push(request(o, ExportChange::Delete, Vec::new()));
-                requests.push(request(o, ExportChange::Add, attributes));
+                if deleted.contains(&o.id) {
+                    requests.push(request(o, ExportChange::Add, attributes));
+                }
             } else {
                 requests.push(request(o, p.change, attributes));
             }
@@ -195,7 +211,12 @@ fn apply(
                         if let Some(mv_id) = o.link
                             && let Some(mut mv) = work.mv(store, mv_id)? {
                                 mv.links.retain(|l| !(l.connector == o.connector && l.cs == o.id));
-                                work.put_mv(mv);
+                                if mv.links.is_empty() {
+                                    // Its last link went: every deletion rule deletes it now.
+                                    work.delete_mv(mv_id);
+                                } else {
+                                    work.put_mv(mv);
+                                }
                             }
                         work.delete_cs(name, o.id);
                         continue;
@@ -208,6 +229,9 @@ fn apply(
                         if let Some(a) = anchor {
                             o.anchor = Some(a);
                         }
+                        // A new object holds exactly what its add sent (after a delete-add, none
+                        // of the deleted object's values).
+                        o.attributes.clear();
                     }
                     ExportChange::Update => report.counts.updates += 1,
                 }

@@ -198,6 +198,7 @@ fn stage(
                 pending_export: None,
                 export_memory: BTreeMap::new(),
                 seen_in_run: 0,
+                referrers: Vec::new(),
             });
             report.counts.adds += 1;
         }
@@ -331,6 +332,7 @@ fn placeholders(
                 pending_export: None,
                 export_memory: BTreeMap::new(),
                 seen_in_run: 0,
+                referrers: Vec::new(),
             });
         }
     }

@@ -30,6 +30,8 @@ pub struct Sync<'a> {
     /// Counts and issues.
     pub report: StepReport,
     work: Work,
+    /// Connector objects to synchronize again in this step (referrers of a newly linked object).
+    requeue: Vec<(String, Id)>,
 }
 
 impl std::fmt::Debug for Sync<'_> {
@@ -42,10 +44,16 @@ impl std::fmt::Debug for Sync<'_> {
 pub fn synchronize(plan: &Plan, store: &dyn Store, connector: &str, full: bool, run: u64, progress: &mut dyn FnMut(u64)) -> Result<StepReport> {
     connector_index(plan, connector)?;
     let ids = if full { store.cs_ids(connector)? } else { store.pending_imports(connector)? };
-    let mut sync = Sync { plan, store, run, report: StepReport::default(), work: Work::default() };
+    let mut sync = Sync { plan, store, run, report: StepReport::default(), work: Work::default(), requeue: Vec::new() };
     sync.report.counters.store_reads += 1;
-    for (n, id) in ids.iter().enumerate() {
-        if let Err(message) = sync.object(connector, *id, full) {
+    let mut queue: std::collections::VecDeque<(String, Id)> = ids.iter().map(|id| (connector.to_string(), *id)).collect();
+    let mut n = 0usize;
+    while let Some((conn, id)) = queue.pop_front() {
+        n += 1;
+        let result = sync.object(&conn, id, full);
+        // Objects whose references could not be resolved before this one got linked flow again.
+        queue.extend(sync.requeue.drain(..));
+        if let Err(message) = result {
             match message {
                 ObjectFailure::Object(object, message) => sync.report.issue("sync-error", true, object, message),
                 ObjectFailure::Fatal(e) => return Err(e),
@@ -57,7 +65,7 @@ pub fn synchronize(plan: &Plan, store: &dyn Store, connector: &str, full: bool, 
         }
         if sync.work.changed() >= super::BATCH_SIZE {
             sync.flush()?;
-            progress(u64::try_from(n + 1).unwrap_or(u64::MAX));
+            progress(u64::try_from(n).unwrap_or(u64::MAX));
         }
     }
     sync.flush()?;
@@ -144,8 +152,10 @@ impl<'a> Sync<'a> {
                 in_scope.push(ri);
             }
         }
-        if o.link.is_some() && in_scope.is_empty() {
-            // Out of the scope of every inbound rule: a disconnector again.
+        // Out of the scope of every inbound rule: a disconnector again — unless provisioning made
+        // the link (outbound scope decides about those), or no inbound rule reads this type.
+        let has_inbound = self.plan.inbound.iter().any(|r| usize::from(r.connector) == ci && usize::from(r.object) == oi);
+        if o.link.is_some() && in_scope.is_empty() && o.provisioned_by.is_none() && has_inbound {
             self.disconnect(&mut o)?;
             self.work.put_cs(o);
             return Ok(());
@@ -167,6 +177,19 @@ impl<'a> Sync<'a> {
                     self.report.counts.projections += 1;
                     break;
                 }
+            }
+        }
+        if o.link.is_some() && !o.referrers.is_empty() {
+            // References to this object can be resolved now: its referrers flow again.
+            for r in std::mem::take(&mut o.referrers) {
+                if let Some(mut referrer) = self.work.cs(self.store, &r.connector, r.cs)?
+                    && referrer.kind == CsKind::Staging && referrer.link.is_some() {
+                        if referrer.pending_import.is_none() {
+                            referrer.pending_import = Some(PendingImport { change: ImportChange::Update, changed: Vec::new() });
+                        }
+                        self.work.put_cs(referrer);
+                        self.requeue.push((r.connector, r.cs));
+                    }
             }
         }
         self.work.put_cs(o.clone());
@@ -347,7 +370,7 @@ impl<'a> Sync<'a> {
                             break 'contributions;
                         }
                         FlowValue::Value(v) => {
-                            let v = self.translate_inbound(v.into_owned(), flow.references)?;
+                            let v = self.translate_inbound(v.into_owned(), flow.references, &cs)?;
                             if v.values().is_empty() {
                                 continue;
                             }
@@ -404,7 +427,10 @@ impl<'a> Sync<'a> {
     }
 
     /// A connector reference becomes the metaverse object linked to the referenced object.
-    fn translate_inbound(&mut self, v: Value, references: Option<TypeRef>) -> Step<Value> {
+    /// A reference to an object without a metaverse object yet (a placeholder, or an object not
+    /// yet joined or projected) is recorded on that object, so that `source` flows again once it
+    /// is linked.
+    fn translate_inbound(&mut self, v: Value, references: Option<TypeRef>, source: &CsObject) -> Step<Value> {
         let Some(TypeRef::Cs(c, _)) = references else { return Ok(v) };
         let Some(conn) = self.plan.connectors.get(usize::from(c)) else { return Ok(Value::Null) };
         let name = conn.name.clone();
@@ -412,10 +438,17 @@ impl<'a> Sync<'a> {
         for item in v.values() {
             let (Value::Reference(key) | Value::String(key)) = item else { continue };
             let Some(id) = self.work.cs_by_key(self.store, &name, key)? else { continue };
-            if let Some(target) = self.work.cs(self.store, &name, id)?
-                && let Some(mv) = target.link {
-                    out.push(Value::Reference(mv.to_string()));
+            let Some(mut target) = self.work.cs(self.store, &name, id)? else { continue };
+            match target.link {
+                Some(mv) => out.push(Value::Reference(mv.to_string())),
+                None => {
+                    let referrer = Link { connector: source.connector.clone(), cs: source.id };
+                    if target.id != source.id && !target.referrers.contains(&referrer) {
+                        target.referrers.push(referrer);
+                        self.work.put_cs(target);
+                    }
                 }
+            }
         }
         Ok(match (v, out.len()) {
             (Value::List(_), _) => Value::List(out),
@@ -501,7 +534,27 @@ impl<'a> Sync<'a> {
                         return Err(ObjectFailure::Object(object.clone(), format!("rule `{}`: the new object has no DN (its DN or anchor is missing)", rule.name)));
                     };
                     let by_anchor = capability(conn, "dn_style") == "none";
-                    let id = self.store.next_id()?;
+                    // The DN may already be taken in the connector space: a placeholder (a
+                    // reference to the object to be created) becomes the new object; a real object
+                    // (an existing account not joined to this person) is never taken over nor
+                    // duplicated: provisioning waits until a join rule links it or it goes.
+                    let existing = match self.work.cs_by_key(self.store, &conn.name, &dn)? {
+                        Some(found) => self.work.cs(self.store, &conn.name, found)?,
+                        None => None,
+                    };
+                    let (id, referrers) = match existing {
+                        Some(o) if o.kind == CsKind::Placeholder => (o.id, o.referrers),
+                        Some(o) => {
+                            self.report.issue(
+                                "provision-conflict",
+                                false,
+                                object.clone(),
+                                format!("rule `{}`: not provisioned: {} already exists in the connector space and is not linked to this object", rule.name, describe_cs(&o)),
+                            );
+                            continue;
+                        }
+                        None => (self.store.next_id()?, Vec::new()),
+                    };
                     let attributes: Vec<AttrChange> =
                         computed.into_iter().filter(|(_, v)| !v.is_null()).map(|(name, new)| AttrChange { name, old: Value::Null, new }).collect();
                     let cs = CsObject {
@@ -519,6 +572,7 @@ impl<'a> Sync<'a> {
                         pending_export: Some(PendingExport { change: ExportChange::Add, new_dn: None, attributes, failures: 0 }),
                         export_memory: BTreeMap::new(),
                         seen_in_run: 0,
+                        referrers,
                     };
                     mv.links.push(Link { connector: conn.name.clone(), cs: id });
                     mv.links.sort();

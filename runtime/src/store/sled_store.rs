@@ -645,6 +645,7 @@ mod tests {
             pending_export: None,
             export_memory: BTreeMap::new(),
             seen_in_run: 0,
+            referrers: Vec::new(),
         }
     }
 
