@@ -1180,3 +1180,23 @@ fn delta_sync_work_does_not_grow_with_the_store() {
     assert!(large.counters.rule_evaluations > 0 && large.counters.store_reads > 0);
     assert_eq!(small.counters, large.counters);
 }
+
+// 4d. A provisioned object that leaves scope before it was ever exported is dropped: the target
+// never had it, so nothing is sent (neither the add nor a delete).
+#[test]
+fn deprovisioning_an_object_never_exported_drops_it() {
+    let plan = plan();
+    let store = MemoryStore::new();
+    let mut hr = Fake { entries: vec![person("1", "Ann", "Lee", "active", None)], ..Fake::default() };
+    full_import(&plan, &store, "hr", &mut hr);
+    delta_sync(&plan, &store, "hr");
+    assert_eq!(space(&store, "directory").len(), 1, "provisioned, not exported yet");
+    hr.entries = vec![person("1", "Ann", "Lee", "terminated", None)];
+    full_import(&plan, &store, "hr", &mut hr);
+    let report = delta_sync(&plan, &store, "hr");
+    assert_eq!(report.counts.deprovisions, 1);
+    assert!(space(&store, "directory").is_empty(), "{:?}", space(&store, "directory"));
+    let mut dir = Fake::default();
+    export_all(&plan, &store, "directory", &mut dir);
+    assert!(dir.exported.is_empty(), "{:?}", dir.exported);
+}

@@ -32,6 +32,8 @@ pub struct Sync<'a> {
     work: Work,
     /// Connector objects to synchronize again in this step (referrers of a newly linked object).
     requeue: Vec<(String, Id)>,
+    /// Provisioned objects deprovisioned before they were ever exported: removed after the object.
+    dropped: Vec<(String, Id)>,
 }
 
 impl std::fmt::Debug for Sync<'_> {
@@ -44,7 +46,7 @@ impl std::fmt::Debug for Sync<'_> {
 pub fn synchronize(plan: &Plan, store: &dyn Store, connector: &str, full: bool, run: u64, progress: &mut dyn FnMut(u64)) -> Result<StepReport> {
     connector_index(plan, connector)?;
     let ids = if full { store.cs_ids(connector)? } else { store.pending_imports(connector)? };
-    let mut sync = Sync { plan, store, run, report: StepReport::default(), work: Work::default(), requeue: Vec::new() };
+    let mut sync = Sync { plan, store, run, report: StepReport::default(), work: Work::default(), requeue: Vec::new(), dropped: Vec::new() };
     sync.report.counters.store_reads += 1;
     let mut queue: std::collections::VecDeque<(String, Id)> = ids.iter().map(|id| (connector.to_string(), *id)).collect();
     let mut n = 0usize;
@@ -53,6 +55,9 @@ pub fn synchronize(plan: &Plan, store: &dyn Store, connector: &str, full: bool, 
         let result = sync.object(&conn, id, full);
         // Objects whose references could not be resolved before this one got linked flow again.
         queue.extend(sync.requeue.drain(..));
+        for (c, dropped) in std::mem::take(&mut sync.dropped) {
+            sync.work.delete_cs(&c, dropped);
+        }
         if let Err(message) = result {
             match message {
                 ObjectFailure::Object(object, message) => sync.report.issue("sync-error", true, object, message),
@@ -312,6 +317,13 @@ impl<'a> Sync<'a> {
 
     fn deprovision(&mut self, o: &mut CsObject, action: Deprovision) {
         match action {
+            Deprovision::Delete if matches!(o.pending_export, Some(PendingExport { change: ExportChange::Add, .. })) => {
+                // Never exported: the connected system does not have it, so it is simply dropped.
+                o.pending_export = None;
+                o.link = None;
+                self.dropped.push((o.connector.clone(), o.id));
+                self.report.counts.deprovisions += 1;
+            }
             Deprovision::Delete => {
                 o.pending_export = Some(PendingExport { change: ExportChange::Delete, new_dn: None, attributes: Vec::new(), failures: 0 });
                 self.report.counts.deprovisions += 1;
