@@ -101,10 +101,23 @@ impl SledStore {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &Path) -> Result<SledStore> {
         let location = dir.display().to_string();
-        let db = sled::Config::new()
-            .path(dir)
-            .open()
-            .map_err(|e| StoreError(format!("cannot open the store at `{location}`: {e}")))?;
+        // sled releases its file lock from a background thread shortly after the last handle is
+        // dropped: a store closed a moment ago (by this process or one that just ended) is
+        // retried for a bounded time before it counts as in use.
+        let mut attempt = 0u32;
+        let db = loop {
+            match sled::Config::new().path(dir).open() {
+                Ok(db) => break db,
+                Err(sled::Error::Io(e)) if is_lock_error(&e) && attempt < 40 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(sled::Error::Io(e)) if is_lock_error(&e) => {
+                    return Err(StoreError(format!("the store at `{location}` is in use by another metasync process")));
+                }
+                Err(e) => return Err(StoreError(format!("cannot open the store at `{location}`: {e}"))),
+            }
+        };
         SledStore::init(db, location)
     }
 
@@ -595,6 +608,11 @@ fn show_key(key: &[u8]) -> String {
         }
         _ => String::from_utf8_lossy(key).replace('\0', "/"),
     }
+}
+
+/// sled reports a held file lock as an `Other` I/O error whose text says so.
+fn is_lock_error(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("could not acquire lock")
 }
 
 #[cfg(test)]
