@@ -110,6 +110,7 @@ pub fn run_command(args: &RunArgs) -> Exit {
     let options = RunOptions { allow_deletes: args.allow_deletes.iter().cloned().collect() };
     let terminal = std::io::stderr().is_terminal();
     let mut current = String::new();
+    let mut total: Option<u64> = None;
     let mut observe = |event: Event| {
         if !terminal {
             return;
@@ -117,9 +118,14 @@ pub fn run_command(args: &RunArgs) -> Exit {
         match event {
             Event::StepStarted(s) => {
                 current = s;
+                total = None;
                 eprint!("\r\x1b[2K{current} ...");
             }
-            Event::Progress(n) => eprint!("\r\x1b[2K{current} ... {n} objects"),
+            Event::Total(n) => total = Some(n),
+            Event::Progress(n) => match total {
+                Some(t) if t > 0 => eprint!("\r\x1b[2K{current} {} {n}/{t}", bar(n, t)),
+                _ => eprint!("\r\x1b[2K{current} ... {n} objects"),
+            },
             Event::StepFinished(_) => eprint!("\r\x1b[2K"),
         }
         let _ = std::io::stderr().flush();
@@ -138,6 +144,14 @@ pub fn run_command(args: &RunArgs) -> Exit {
     }
     let failed = record.steps.iter().any(|s| !s.completed || s.counts.errors > 0);
     if failed { Exit::Failed } else { Exit::Ok }
+}
+
+/// `[########............]` for `done` of `total`.
+fn bar(done: u64, total: u64) -> String {
+    const WIDTH: u64 = 24;
+    let filled = (done.min(total) * WIDTH).checked_div(total).unwrap_or(0);
+    let filled = usize::try_from(filled).unwrap_or(0);
+    format!("[{}{}]", "#".repeat(filled), ".".repeat(24usize.saturating_sub(filled)))
 }
 
 /// A run as a table: one row per step.

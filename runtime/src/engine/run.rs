@@ -53,6 +53,9 @@ impl Step {
 pub enum Event {
     /// A step starts.
     StepStarted(String),
+    /// How many objects the current step will process, when that is known in advance
+    /// (synchronization, export).
+    Total(u64),
     /// Objects processed so far in the current step.
     Progress(u64),
     /// A step ended.
@@ -146,6 +149,15 @@ fn run_step(
     let fail = |e: EngineError| Box::new((StepReport::default(), e));
     let ci = connector_index(plan, &step.connector).map_err(fail)?;
     let conn = plan.connectors.get(ci).ok_or_else(|| fail(EngineError::Usage(format!("no connector `{}`", step.connector))))?;
+    let total = match step.kind {
+        StepKind::FullSync => store.cs_ids(&conn.name).ok().map(|v| v.len()),
+        StepKind::DeltaSync => store.pending_imports(&conn.name).ok().map(|v| v.len()),
+        StepKind::Export => store.pending_exports(&conn.name).ok().map(|v| v.len()),
+        StepKind::FullImport | StepKind::DeltaImport => None,
+    };
+    if let Some(total) = total {
+        observe(Event::Total(u64::try_from(total).unwrap_or(u64::MAX)));
+    }
     let mut progress = |n: u64| observe(Event::Progress(n));
     match step.kind {
         StepKind::FullSync | StepKind::DeltaSync => {
