@@ -187,18 +187,7 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
             }
             return err(if any { "`select_unique_value`: no candidate is unique".to_string() } else { "`select_unique_value`: no candidate has a value".to_string() });
         }
-        Expr::Call { function, args } => {
-            let sig = function.0;
-            let mut values: SmallVec<[Arg<'a>; 4]> = SmallVec::with_capacity(args.len());
-            for a in args {
-                let v = eval_in(a, env, locals)?;
-                if sig.nulls == Nulls::Propagate && v.is_null() {
-                    return Ok(Cow::Owned(Value::Null));
-                }
-                values.push(v);
-            }
-            Cow::Owned((sig.call)(&values).map_err(|e| EvalError(format!("`{}`: {e}", sig.name)))?)
-        }
+        Expr::Call { function, args } => return eval_call(function, args, env, locals),
         Expr::Ref { connector, object, key } => {
             let key = eval_in(key, env, locals)?;
             match key.as_ref() {
@@ -269,39 +258,60 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
                 _ => Cow::Owned(Value::Boolean(false)),
             }
         }
-        Expr::Binary(BinOp::Add, _, _) => {
-            // A chain `a + b + c + ...` is evaluated at once: text is built in one allocation
-            // instead of one per `+`.
-            let mut leaves: SmallVec<[&'a Expr; 8]> = SmallVec::new();
-            add_leaves(expr, &mut leaves);
-            let mut values: SmallVec<[Cow<'a, Value>; 8]> = SmallVec::with_capacity(leaves.len());
-            for leaf in leaves {
-                let v = eval_in(leaf, env, locals)?;
-                if v.is_null() {
-                    return Ok(Cow::Owned(Value::Null));
-                }
-                values.push(v);
-            }
-            if values.iter().all(|v| matches!(v.as_ref(), Value::String(_))) {
-                let len = values.iter().map(|v| v.as_str().map_or(0, str::len)).sum();
-                let mut text = String::with_capacity(len);
-                for v in &values {
-                    text.push_str(v.as_str().unwrap_or(""));
-                }
-                return Ok(Cow::Owned(Value::String(text)));
-            }
-            let mut acc = values.first().map(|v| v.as_ref().clone()).unwrap_or(Value::Null);
-            for v in values.iter().skip(1) {
-                acc = binary(BinOp::Add, &acc, v)?;
-            }
-            Cow::Owned(acc)
-        }
+        Expr::Binary(BinOp::Add, _, _) => return eval_add_chain(expr, env, locals),
         Expr::Binary(op, a, b) => {
             let l = eval_in(a, env, locals)?;
             let r = eval_in(b, env, locals)?;
             Cow::Owned(binary(*op, &l, &r)?)
         }
     })
+}
+
+// The arms that need large locals (argument vectors) live in their own functions, kept out of
+// line: `eval_in` recurses for every node, and a small stack frame for the common nodes
+// (attributes, constants, comparisons) is what keeps evaluation fast.
+
+#[inline(never)]
+fn eval_call<'a, E: Env + ?Sized>(function: &'a crate::plan::Function, args: &'a [Expr], env: &'a E, locals: &'a [Value]) -> Result<Cow<'a, Value>, EvalError> {
+    let sig = function.0;
+    let mut values: SmallVec<[Arg<'a>; 4]> = SmallVec::with_capacity(args.len());
+    for a in args {
+        let v = eval_in(a, env, locals)?;
+        if sig.nulls == Nulls::Propagate && v.is_null() {
+            return Ok(Cow::Owned(Value::Null));
+        }
+        values.push(v);
+    }
+    Ok(Cow::Owned((sig.call)(&values).map_err(|e| EvalError(format!("`{}`: {e}", sig.name)))?))
+}
+
+/// A chain `a + b + c + ...` evaluated at once: text is built in one allocation instead of one
+/// per `+`.
+#[inline(never)]
+fn eval_add_chain<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Cow<'a, Value>, EvalError> {
+    let mut leaves: SmallVec<[&'a Expr; 8]> = SmallVec::new();
+    add_leaves(expr, &mut leaves);
+    let mut values: SmallVec<[Cow<'a, Value>; 8]> = SmallVec::with_capacity(leaves.len());
+    for leaf in leaves {
+        let v = eval_in(leaf, env, locals)?;
+        if v.is_null() {
+            return Ok(Cow::Owned(Value::Null));
+        }
+        values.push(v);
+    }
+    if values.iter().all(|v| matches!(v.as_ref(), Value::String(_))) {
+        let len = values.iter().map(|v| v.as_str().map_or(0, str::len)).sum();
+        let mut text = String::with_capacity(len);
+        for v in &values {
+            text.push_str(v.as_str().unwrap_or(""));
+        }
+        return Ok(Cow::Owned(Value::String(text)));
+    }
+    let mut acc = values.first().map(|v| v.as_ref().clone()).unwrap_or(Value::Null);
+    for v in values.iter().skip(1) {
+        acc = binary(BinOp::Add, &acc, v)?;
+    }
+    Ok(Cow::Owned(acc))
 }
 
 /// The operands of a chain of `+`, left to right.
