@@ -112,8 +112,6 @@ pub struct CsObject {
     pub pending_export: Option<PendingExport>,
     /// Values exported and not yet seen again by an import (export status memory).
     pub export_memory: BTreeMap<String, Value>,
-    /// The last full import run that saw the object (obsolescence detection).
-    pub seen_in_run: u64,
     /// Objects whose reference to this one could not be resolved because it had no metaverse
     /// object yet (a placeholder, or an object not yet joined or projected): synchronization
     /// flows them again when this object gets linked.

@@ -289,7 +289,6 @@ fn staging(id: u64, connector: &str, object_type: &str, key: &str, attributes: B
         pending_import: None,
         pending_export: None,
         export_memory: BTreeMap::new(),
-        seen_in_run: 0,
         referrers: Vec::new(),
     }
 }

@@ -197,7 +197,6 @@ fn stage(
                 pending_import: Some(PendingImport { change: ImportChange::Add, changed }),
                 pending_export: None,
                 export_memory: BTreeMap::new(),
-                seen_in_run: 0,
                 referrers: Vec::new(),
             });
             report.counts.adds += 1;
@@ -331,7 +330,6 @@ fn placeholders(
                 pending_import: None,
                 pending_export: None,
                 export_memory: BTreeMap::new(),
-                seen_in_run: 0,
                 referrers: Vec::new(),
             });
         }

@@ -583,7 +583,6 @@ impl<'a> Sync<'a> {
                         pending_import: None,
                         pending_export: Some(PendingExport { change: ExportChange::Add, new_dn: None, attributes, failures: 0 }),
                         export_memory: BTreeMap::new(),
-                        seen_in_run: 0,
                         referrers,
                     };
                     mv.links.push(Link { connector: conn.name.clone(), cs: id });

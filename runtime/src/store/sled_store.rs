@@ -662,7 +662,6 @@ mod tests {
             pending_import: None,
             pending_export: None,
             export_memory: BTreeMap::new(),
-            seen_in_run: 0,
             referrers: Vec::new(),
         }
     }
