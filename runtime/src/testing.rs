@@ -1,53 +1,18 @@
 //! The rule unit test runner: runs one [`plan::Test`] in memory and reports what held.
 //!
-//! A test runs with no store and no connected system. What the runner does, in order:
+//! A test runs the real engine ([`crate::engine`]) over an in-memory store, with no connected
+//! system, so `metasync test` and `metasync run` share one set of semantics (`docs/runtime.md`):
 //!
-//! 1. **Staging.** Connector spaces and the metaverse start empty. Every `given` object is staged
-//!    into its connector space: its values by slot (attributes not written are `null`), its DN the
-//!    one written with `at "DN"`, or its anchor's text for connectors whose DN style is `none` (and
-//!    when no DN is written). An object for which a connector filter of its type does not hold is
-//!    not staged (a filter keeps the objects where it holds). A reference value written
-//!    `ref(C.T, "key")` in a `given` record becomes the DN of that object when it is staged (its
-//!    key otherwise).
-//! 2. **Inbound synchronization**, in rounds, until a round changes nothing (at most 10 rounds,
-//!    then the test fails with "the rules do not settle"). In a round:
-//!    - every unlinked connector object (connector by connector, then in staging order) goes
-//!      through the inbound rules of its connector object type, in plan order (by precedence,
-//!      then name), that have it in scope. A rule tries its join criteria in order: a criterion
-//!      matches a metaverse object of the rule's type when every `MVATTR == value` holds (a
-//!      multi-valued metaverse attribute matches when it holds the value; a missing value never
-//!      matches), among the metaverse objects not yet linked to another object of the same
-//!      connector. One candidate: link. Several: the test fails with an ambiguity error naming the
-//!      object and its candidates. None: the next criterion. When no criterion links and the
-//!      rule projects, a metaverse object of the rule's type is created and linked. The first
-//!      rule that links wins.
-//!    - then every metaverse object's attributes are computed again from the precedence tables,
-//!      best precedence first. A contribution counts when its rule's connector object type has
-//!      an object linked to the metaverse object and in the rule's scope. `ignore`, `null` and an
-//!      empty list contribute nothing (the next contribution is tried); `authoritative null`
-//!      clears the attribute and wins; a value wins. `merge union` contributions are gathered
-//!      (set union, in precedence order) until a replacing contribution with a value is reached.
-//!      When nothing contributes the attribute is cleared, unless a flow said `ignore` (then it
-//!      keeps its value). References are translated: a connector reference names the connector
-//!      object of the flow's reference type whose anchor text is the key, else whose DN is the
-//!      key, and becomes the metaverse object linked to it; a reference to an object that is not
-//!      linked (yet) is dropped, and a later round may resolve it.
-//! 3. **Outbound synchronization**, twice (so that references to objects provisioned in the first
-//!    pass resolve in the second). For each metaverse object (in creation order) and each
-//!    outbound rule of its type (in plan order):
-//!    - in scope and linked to an object of the rule's connector object type: the flows that are
-//!      not `once` are computed (`ignore` skips, `null` clears, `merge union` adds to the object's
-//!      values); metaverse references become the DN (the anchor, for DN style `none`) of the
-//!      referenced metaverse object's linked object in the target connector, or are dropped.
-//!      Values that differ from the object's form a pending export update;
-//!    - in scope, not linked, and the rule provisions: the DN (for DN style `none`, the anchor
-//!      flow's value) and every flow, `once` included, are computed, the object is created and
-//!      linked, and a pending export add carries its values;
-//!    - linked but out of scope: `deprovision delete` stages a pending export delete,
-//!      `disconnect` removes the link, `keep` does nothing.
-//!
-//!    Changes of the second pass are merged into the pending exports of the first.
-//! 4. **Expectations.** `expect TYPE { ... }` holds when some metaverse object of `TYPE` has every
+//! 1. **Staging.** Every `given` object is imported into its connector space by the engine's full
+//!    import (connector filters apply; its DN is the one written with `at "DN"`, or its anchor's
+//!    text for connectors whose DN style is `none`; a reference written `ref(C.T, "key")` becomes
+//!    the DN of that object, or its key).
+//! 2. **Synchronization.** Every connector is fully synchronized, connector after connector, in
+//!    rounds until a round changes nothing (at most 10 rounds, then the test fails with "the rules
+//!    do not settle"): joins, projections, precedence, the deletion rule, provisioning (after a
+//!    join by the target's own join rules, which keeps existing accounts), deprovisioning and
+//!    export flows, exactly as a run does. Nothing is exported.
+//! 3. **Expectations.** `expect TYPE { ... }` holds when some metaverse object of `TYPE` has every
 //!    listed value; `expect C.T { ... }` the same for the connector space after the pending
 //!    exports are applied (an object with a pending delete is gone); `expect export CHANGE C.T
 //!    [at "DN"] { ... }` when a pending export of that kind to an object of that type (with that
@@ -58,12 +23,13 @@
 //!    DN (its anchor for DN style `none`); a plain string for a reference attribute is compared
 //!    with the DN text.
 //!
-//! Evaluation errors (a function failing, a missing DN) stop the test: it fails with an error
-//! naming the rule, the flow and the object. Nothing is exported and the metaverse deletion rule
-//! is not exercised (a test never deletes a staged object). The runner never panics.
+//! Object-level errors (a function failing, an ambiguous join, a missing DN) stop the test: it
+//! fails with the engine's message, which names the rule, the flow and the object. The rules a
+//! test exercised (linked, flowed, provisioned or deprovisioned) are reported for coverage. The
+//! runner never panics.
 
-use crate::eval::{Env, EvalError, FlowValue, eval, eval_condition, eval_flow};
-use crate::plan::{self, Deprovision, ExpectTarget, ExportChange, Expr, Location, Merge, Plan, TypeRef};
+use crate::eval::{Env, eval_condition};
+use crate::plan::{self, ExpectTarget, ExportChange, Location, Plan, TypeRef};
 use crate::value::{Value, format_guid, quote};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -114,7 +80,7 @@ pub fn run_all(plan: &Plan) -> Vec<TestOutcome> {
 /// Runs one test of `plan`.
 pub fn run_test(plan: &Plan, test: &plan::Test) -> TestOutcome {
     let mut world = World { plan, cs: Vec::new(), mv: Vec::new(), used: BTreeSet::new() };
-    let result = world.run(test);
+    let result = world.run_engine(test);
     let mut outcome = TestOutcome {
         name: test.name.clone(),
         location: test.location.clone(),
@@ -195,6 +161,33 @@ impl std::fmt::Debug for World<'_> {
     }
 }
 
+/// A connector that serves the objects a test gives, once.
+#[derive(Debug)]
+struct GivenObjects {
+    entries: Option<Vec<crate::connectors::ImportEntry>>,
+}
+
+impl crate::connectors::Connector for GivenObjects {
+    fn open(&mut self) -> Result<(), crate::connectors::ConnectorError> {
+        Ok(())
+    }
+    fn discover(&mut self) -> Result<Vec<plan::ObjectType>, crate::connectors::ConnectorError> {
+        Ok(Vec::new())
+    }
+    fn start_import(&mut self, _mode: crate::connectors::ImportMode, _page_size: usize) -> Result<(), crate::connectors::ConnectorError> {
+        Ok(())
+    }
+    fn next_page(&mut self) -> Result<Option<crate::connectors::ImportPage>, crate::connectors::ConnectorError> {
+        Ok(self.entries.take().map(|entries| crate::connectors::ImportPage { entries: entries.into_iter().map(Ok).collect(), watermark: None }))
+    }
+    fn export(&mut self, _batch: &[crate::connectors::ExportRequest]) -> Result<Vec<crate::connectors::ExportResult>, crate::connectors::ConnectorError> {
+        Err(crate::connectors::ConnectorError("tests export nothing".to_string()))
+    }
+    fn close(&mut self) -> Result<(), crate::connectors::ConnectorError> {
+        Ok(())
+    }
+}
+
 /// The text of a value used as a key (anchor, DN).
 fn key_text(v: &Value) -> Option<String> {
     match v {
@@ -225,14 +218,6 @@ fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Set union of `values` into `acc`, in order.
-fn union_into(acc: &mut Vec<Value>, values: &Value) {
-    for v in values.values() {
-        if !acc.iter().any(|a| same(a, v)) {
-            acc.push(v.clone());
-        }
-    }
-}
 
 fn mv_ref(index: usize) -> Value {
     Value::Reference(format!("mv:{index}"))
@@ -300,12 +285,6 @@ impl<'p> World<'p> {
         key_text(obj.effective().get(usize::from(anchor))?)
     }
 
-    /// How a connector object is named in messages: `hr.person "2001"`.
-    fn describe_cs(&self, i: usize) -> String {
-        let Some(obj) = self.cs.get(i) else { return format!("object {i}") };
-        let key = self.anchor_text(i).unwrap_or_else(|| obj.dn.clone());
-        format!("{} {}", self.type_name(obj.connector, obj.object), quote(&key))
-    }
 
     /// What a reference to connector object `i` holds: its DN, or its anchor for DN style `none`.
     fn reference_text(&self, i: usize) -> Option<String> {
@@ -342,12 +321,122 @@ impl<'p> World<'p> {
     // -----------------------------------------------------------------------------------------
     // Running
 
-    fn run(&mut self, test: &plan::Test) -> Result<(), String> {
+    /// Runs the test through the engine: the staged objects are imported into an in-memory store,
+    /// every connector is fully synchronized in rounds until a round changes nothing, and the
+    /// store's state becomes the world the expectations are checked against.
+    fn run_engine(&mut self, test: &plan::Test) -> Result<(), String> {
+        use crate::connectors::{EntryChange, ImportEntry};
+        use crate::engine::import::import;
+        use crate::engine::sync::synchronize;
+        use crate::store::Store;
+        use crate::store::memory::MemoryStore;
         self.stage(test)?;
-        self.inbound()?;
-        self.outbound()?;
-        self.outbound()
+        let plan = self.plan;
+        let store = MemoryStore::new();
+        for (ci, conn) in plan.connectors.iter().enumerate() {
+            let mut entries = Vec::new();
+            for (i, o) in self.cs.iter().enumerate() {
+                if usize::from(o.connector) != ci {
+                    continue;
+                }
+                let Some(ty) = self.object_type(o.connector, o.object) else { continue };
+                let attributes = ty
+                    .attributes
+                    .iter()
+                    .zip(&o.values)
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(a, v)| (a.name.clone(), v.clone()))
+                    .collect();
+                let anchor = self.anchor_text(i).unwrap_or_else(|| o.dn.clone());
+                entries.push(ImportEntry { object_type: ty.name.clone(), dn: o.dn.clone(), anchor, change: EntryChange::Object, attributes });
+            }
+            if entries.is_empty() {
+                continue;
+            }
+            let mut source = GivenObjects { entries: Some(entries) };
+            let report = import(plan, &store, &conn.name, &mut source, true, 1_000, &mut |_| {}).map_err(|e| e.to_string())?;
+            if let Some(issue) = report.issues.iter().find(|i| i.error) {
+                return Err(format!("{}: {}", issue.object, issue.message));
+            }
+        }
+        let mut settled = false;
+        for round in 0..MAX_ROUNDS {
+            let mut changes = 0u64;
+            for conn in &plan.connectors {
+                let run = u64::try_from(round).unwrap_or(0) + 1;
+                let report = synchronize(plan, &store, &conn.name, true, run, &mut |_| {}).map_err(|e| e.to_string())?;
+                if let Some(issue) = report.issues.iter().find(|i| i.error) {
+                    return Err(format!("{}: {}", issue.object, issue.message));
+                }
+                self.used.extend(report.rules_used.iter().cloned());
+                let c = report.counts;
+                changes += c.joins + c.projections + c.provisions + c.deprovisions + c.updates + c.deletes;
+            }
+            if changes == 0 {
+                settled = true;
+                break;
+            }
+        }
+        if !settled {
+            return Err(format!("the rules do not settle after {MAX_ROUNDS} rounds of synchronization"));
+        }
+        // The store becomes the world the expectations read.
+        let mv_ids = store.mv_ids().map_err(|e| e.to_string())?;
+        let index: std::collections::BTreeMap<u64, usize> = mv_ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let to_world = |v: Value| -> Value {
+            let map = |item: &Value| match item {
+                Value::Reference(id) => id.parse::<u64>().ok().and_then(|id| index.get(&id)).map_or_else(|| item.clone(), |i| mv_ref(*i)),
+                other => other.clone(),
+            };
+            match &v {
+                Value::List(items) => Value::List(items.iter().map(map).collect()),
+                one => map(one),
+            }
+        };
+        let mut mv = Vec::new();
+        for id in &mv_ids {
+            let Some(o) = store.mv(*id).map_err(|e| e.to_string())? else { continue };
+            let Some(ty) = plan.metaverse.iter().position(|t| t.name == o.object_type) else { continue };
+            let Some(t) = plan.metaverse.get(ty) else { continue };
+            let values = t.attributes.iter().map(|a| to_world(o.attributes.get(&a.name).cloned().unwrap_or(Value::Null))).collect();
+            mv.push(MvObject { ty: u16::try_from(ty).unwrap_or(0), values });
+        }
+        let mut cs = Vec::new();
+        for (ci, conn) in plan.connectors.iter().enumerate() {
+            for id in store.cs_ids(&conn.name).map_err(|e| e.to_string())? {
+                let Some(o) = store.cs(&conn.name, id).map_err(|e| e.to_string())? else { continue };
+                if o.kind == crate::model::CsKind::Placeholder {
+                    continue;
+                }
+                let Some(oi) = conn.objects.iter().position(|t| t.name == o.object_type) else { continue };
+                let Some(ty) = conn.objects.get(oi) else { continue };
+                let slot_of = |name: &str| ty.attributes.iter().position(|a| a.name == name).and_then(|i| u16::try_from(i).ok());
+                let pending = o.pending_export.as_ref().map(|p| {
+                    let mut values: Vec<(u16, Value)> = p.attributes.iter().filter_map(|c| Some((slot_of(&c.name)?, c.new.clone()))).collect();
+                    values.sort_by_key(|(slot, _)| *slot);
+                    let change = match p.change {
+                        crate::model::ExportChange::Add | crate::model::ExportChange::DeleteAdd => ExportChange::Add,
+                        crate::model::ExportChange::Update => ExportChange::Update,
+                        crate::model::ExportChange::Delete => ExportChange::Delete,
+                    };
+                    Pending { change, values }
+                });
+                cs.push(CsObject {
+                    connector: u16::try_from(ci).unwrap_or(0),
+                    object: u16::try_from(oi).unwrap_or(0),
+                    dn: o.dn.clone(),
+                    values: ty.attributes.iter().map(|a| o.attributes.get(&a.name).cloned().unwrap_or(Value::Null)).collect(),
+                    link: o.link.and_then(|id| index.get(&id).copied()),
+                    provisioned: o.provisioned_by.is_some(),
+                    pending,
+                });
+            }
+        }
+        self.mv = mv;
+        self.cs = cs;
+        Ok(())
     }
+
 
     fn stage(&mut self, test: &plan::Test) -> Result<(), String> {
         let mut staged: Vec<CsObject> = Vec::new();
@@ -409,94 +498,8 @@ impl<'p> World<'p> {
         }
     }
 
-    fn inbound(&mut self) -> Result<(), String> {
-        for _ in 0..MAX_ROUNDS {
-            let mut changed = false;
-            for i in 0..self.cs.len() {
-                changed |= self.link(i)?;
-            }
-            changed |= self.recompute()?;
-            if !changed {
-                return Ok(());
-            }
-        }
-        Err(format!("the rules do not settle: the metaverse still changes after {MAX_ROUNDS} rounds of synchronization"))
-    }
 
-    fn in_scope(&self, scope: Option<&Expr>, values: &[Value]) -> Result<bool, EvalError> {
-        match scope {
-            None => Ok(true),
-            Some(s) => eval_condition(s, &ObjEnv { world: self, values }),
-        }
-    }
 
-    /// Joins or projects connector object `i`; whether it was linked.
-    fn link(&mut self, i: usize) -> Result<bool, String> {
-        let Some(obj) = self.cs.get(i) else { return Ok(false) };
-        if obj.link.is_some() || obj.provisioned {
-            return Ok(false);
-        }
-        let (c, o) = (obj.connector, obj.object);
-        let values = obj.values.clone();
-        for rule in self.plan.inbound.iter().filter(|r| r.connector == c && r.object == o) {
-            let scope = self.in_scope(rule.scope.as_ref(), &values).map_err(|e| format!("rule \"{}\", scope, object {}: {e}", rule.name, self.describe_cs(i)))?;
-            if !scope {
-                continue;
-            }
-            for criterion in &rule.joins {
-                let env = ObjEnv { world: self, values: &values };
-                let mut wanted = Vec::new();
-                for m in criterion {
-                    let v = eval(&m.value, &env).map_err(|e| format!("rule \"{}\", join on `{}`, object {}: {e}", rule.name, self.mv_attr_name(rule.mv_type, m.mv_attr), self.describe_cs(i)))?;
-                    wanted.push((m.mv_attr, v.into_owned()));
-                }
-                let candidates: Vec<usize> = self
-                    .mv
-                    .iter()
-                    .enumerate()
-                    .filter(|(m, mo)| {
-                        mo.ty == rule.mv_type
-                            && wanted.iter().all(|(slot, v)| {
-                                present(v) && mo.values.get(usize::from(*slot)).is_some_and(|have| same(have, v) || matches!(have, Value::List(items) if items.iter().any(|x| same(x, v))))
-                            })
-                            && !self.cs.iter().enumerate().any(|(j, x)| j != i && x.connector == c && x.link == Some(*m))
-                    })
-                    .map(|(m, _)| m)
-                    .collect();
-                match candidates.as_slice() {
-                    [] => {}
-                    [one] => {
-                        if let Some(obj) = self.cs.get_mut(i) {
-                            obj.link = Some(*one);
-                        }
-                        self.used.insert(rule.name.clone());
-                        return Ok(true);
-                    }
-                    many => {
-                        let shown: Vec<String> = many.iter().map(|m| self.describe_mv(*m)).collect();
-                        return Err(format!(
-                            "rule \"{}\": the join of {} is ambiguous: {} metaverse objects match ({})",
-                            rule.name,
-                            self.describe_cs(i),
-                            many.len(),
-                            shown.join(", ")
-                        ));
-                    }
-                }
-            }
-            if rule.project {
-                let ty = self.plan.metaverse.get(usize::from(rule.mv_type)).map_or(0, |t| t.attributes.len());
-                self.mv.push(MvObject { ty: rule.mv_type, values: vec![Value::Null; ty] });
-                let m = self.mv.len() - 1;
-                if let Some(obj) = self.cs.get_mut(i) {
-                    obj.link = Some(m);
-                }
-                self.used.insert(rule.name.clone());
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
 
     fn mv_attr_name(&self, t: u16, slot: u16) -> String {
         self.plan.metaverse.get(usize::from(t)).and_then(|m| m.attributes.get(usize::from(slot))).map_or_else(|| format!("#{slot}"), |a| a.name.clone())
@@ -506,260 +509,13 @@ impl<'p> World<'p> {
         self.object_type(c, o).and_then(|t| t.attributes.get(usize::from(slot))).map_or_else(|| format!("#{slot}"), |a| a.name.clone())
     }
 
-    /// A metaverse object in messages: `person` linked to `hr.person "2001"`.
-    fn describe_mv(&self, m: usize) -> String {
-        let Some(obj) = self.mv.get(m) else { return format!("metaverse object {m}") };
-        let links: Vec<String> = self.cs.iter().enumerate().filter(|(_, x)| x.link == Some(m)).map(|(i, _)| self.describe_cs(i)).collect();
-        if links.is_empty() {
-            self.mv_type_name(obj.ty)
-        } else {
-            format!("{} linked to {}", self.mv_type_name(obj.ty), links.join(" and "))
-        }
-    }
 
-    /// Inbound reference translation: connector keys to metaverse references.
-    fn to_mv_refs(&self, v: Value, refs: Option<TypeRef>) -> Value {
-        let Some(TypeRef::Cs(c, o)) = refs else { return v };
-        let one = |x: &Value| -> Option<Value> {
-            let key = key_text(x)?;
-            let i = self.find_cs(c, o, &key)?;
-            self.cs.get(i)?.link.map(mv_ref)
-        };
-        match v {
-            Value::List(items) => Value::List(items.iter().filter_map(one).collect()),
-            Value::Null => Value::Null,
-            other => one(&other).unwrap_or(Value::Null),
-        }
-    }
 
-    /// Recomputes every metaverse object's attributes; whether any changed.
-    fn recompute(&mut self) -> Result<bool, String> {
-        let mut changed = false;
-        for m in 0..self.mv.len() {
-            let Some(obj) = self.mv.get(m) else { continue };
-            let Some(ty) = self.plan.metaverse.get(usize::from(obj.ty)) else { continue };
-            let mut next = obj.values.clone();
-            for (slot, table) in ty.precedence.iter().enumerate() {
-                let mut union: Option<Vec<Value>> = None;
-                let mut result: Option<Value> = None;
-                let mut ignored = false;
-                // Once decided, the remaining contributions are only recorded as taking part.
-                let mut decided = false;
-                for contribution in table {
-                    let Some(rule) = self.plan.inbound.get(usize::from(contribution.rule)) else { continue };
-                    let Some(flow) = rule.flows.get(usize::from(contribution.flow)) else { continue };
-                    if rule.mv_type != obj.ty {
-                        continue;
-                    }
-                    let Some(i) = self.cs.iter().position(|x| x.link == Some(m) && x.connector == rule.connector && x.object == rule.object) else { continue };
-                    let values = self.cs.get(i).map(|x| x.values.clone()).unwrap_or_default();
-                    let in_scope = self.in_scope(rule.scope.as_ref(), &values).map_err(|e| format!("rule \"{}\", scope, object {}: {e}", rule.name, self.describe_cs(i)))?;
-                    if !in_scope {
-                        continue;
-                    }
-                    self.used.insert(rule.name.clone());
-                    if decided {
-                        continue;
-                    }
-                    let env = ObjEnv { world: self, values: &values };
-                    let fv = eval_flow(&flow.value, &env)
-                        .map_err(|e| format!("rule \"{}\", flow `{}`, object {}: {e}", rule.name, self.mv_attr_name(obj.ty, flow.target), self.describe_cs(i)))?;
-                    let value = match fv {
-                        FlowValue::Ignore => {
-                            ignored = true;
-                            continue;
-                        }
-                        FlowValue::AuthoritativeNull => {
-                            if union.is_none() {
-                                result = Some(Value::Null);
-                            }
-                            decided = true;
-                            continue;
-                        }
-                        FlowValue::Value(v) => self.to_mv_refs(v.into_owned(), flow.references),
-                    };
-                    if !present(&value) {
-                        continue;
-                    }
-                    if contribution.union {
-                        union_into(union.get_or_insert_with(Vec::new), &value);
-                    } else {
-                        if union.is_none() {
-                            result = Some(value);
-                        }
-                        decided = true;
-                    }
-                }
-                let value = match (union, result) {
-                    (Some(u), _) => Value::List(u),
-                    (None, Some(v)) => v,
-                    (None, None) if ignored => obj.values.get(slot).cloned().unwrap_or(Value::Null),
-                    (None, None) => Value::Null,
-                };
-                if let Some(cell) = next.get_mut(slot) {
-                    *cell = value;
-                }
-            }
-            if next != obj.values {
-                changed = true;
-                if let Some(obj) = self.mv.get_mut(m) {
-                    obj.values = next;
-                }
-            }
-        }
-        Ok(changed)
-    }
 
-    /// Outbound reference translation: metaverse references to the DN (or anchor) of the linked
-    /// object of the target attribute's type in connector `c`.
-    fn to_cs_refs(&self, v: Value, refs: Option<TypeRef>, c: u16, attr: Option<&plan::Attribute>) -> Value {
-        let Some(TypeRef::Mv(_)) = refs else { return v };
-        let target_type = attr.and_then(|a| a.references.as_ref()).and_then(|name| self.connector(c).and_then(|conn| conn.objects.iter().position(|o| &o.name == name)));
-        let one = |x: &Value| -> Option<Value> {
-            let m = parse_mv_ref(x)?;
-            let i = self.cs.iter().position(|o| o.connector == c && o.link == Some(m) && target_type.is_none_or(|t| usize::from(o.object) == t) && !is_deleted(o))?;
-            self.reference_text(i).map(Value::Reference)
-        };
-        match v {
-            Value::List(items) => Value::List(items.iter().filter_map(one).collect()),
-            Value::Null => Value::Null,
-            other => one(&other).unwrap_or(Value::Null),
-        }
-    }
 
-    fn outbound(&mut self) -> Result<(), String> {
-        for m in 0..self.mv.len() {
-            let Some(mv_obj) = self.mv.get(m) else { continue };
-            let ty = mv_obj.ty;
-            let mv_values = mv_obj.values.clone();
-            for rule in self.plan.outbound.iter().filter(|r| r.mv_type == ty) {
-                let in_scope = self
-                    .in_scope(rule.scope.as_ref(), &mv_values)
-                    .map_err(|e| format!("rule \"{}\", scope, object {}: {e}", rule.name, self.describe_mv(m)))?;
-                let linked = self.cs.iter().position(|o| o.connector == rule.connector && o.object == rule.object && o.link == Some(m));
-                match (in_scope, linked) {
-                    (true, Some(i)) => {
-                        if self.cs.get(i).is_some_and(is_deleted) {
-                            continue;
-                        }
-                        self.used.insert(rule.name.clone());
-                        let changes = self.export_flows(rule, m, &mv_values, i, false)?;
-                        self.merge_changes(i, changes);
-                    }
-                    (true, None) => {
-                        if let Some(dn_expr) = &rule.provision {
-                            self.used.insert(rule.name.clone());
-                            self.provision(rule, m, &mv_values, dn_expr.as_ref())?;
-                        }
-                    }
-                    (false, Some(i)) => {
-                        let Some(obj) = self.cs.get_mut(i) else { continue };
-                        match rule.deprovision {
-                            Deprovision::Delete => {
-                                if !is_deleted(obj) {
-                                    obj.pending = Some(Pending { change: ExportChange::Delete, values: Vec::new() });
-                                    self.used.insert(rule.name.clone());
-                                }
-                            }
-                            Deprovision::Disconnect => {
-                                obj.link = None;
-                                self.used.insert(rule.name.clone());
-                            }
-                            Deprovision::Keep => {}
-                        }
-                    }
-                    (false, None) => {}
-                }
-            }
-        }
-        Ok(())
-    }
 
-    /// The flows of an outbound rule against connector object `i` (or a new object when `i` is
-    /// `usize::MAX`): the `(slot, value)` pairs whose value differs from the object's.
-    fn export_flows(&self, rule: &plan::OutboundRule, m: usize, mv_values: &[Value], i: usize, creating: bool) -> Result<Vec<(u16, Value)>, String> {
-        let current = self.cs.get(i).map(CsObject::effective).unwrap_or_default();
-        let ty = self.object_type(rule.connector, rule.object);
-        let env = ObjEnv { world: self, values: mv_values };
-        let mut out = Vec::new();
-        for flow in rule.flows.iter().filter(|f| creating || !f.once) {
-            let fv = eval_flow(&flow.value, &env).map_err(|e| {
-                format!("rule \"{}\", flow `{}`, object {}: {e}", rule.name, self.cs_attr_name(rule.connector, rule.object, flow.target), self.describe_mv(m))
-            })?;
-            let value = match fv {
-                FlowValue::Ignore => continue,
-                FlowValue::AuthoritativeNull => Value::Null,
-                FlowValue::Value(v) => v.into_owned(),
-            };
-            let attr = ty.and_then(|t| t.attributes.get(usize::from(flow.target)));
-            let mut value = self.to_cs_refs(value, flow.references, rule.connector, attr);
-            let have = current.get(usize::from(flow.target)).cloned().unwrap_or(Value::Null);
-            if flow.merge == Merge::Union {
-                let mut acc: Vec<Value> = have.values().to_vec();
-                union_into(&mut acc, &value);
-                value = if acc.is_empty() { Value::Null } else { Value::List(acc) };
-            }
-            if creating || !same(&have, &value) {
-                out.push((flow.target, value));
-            }
-        }
-        Ok(out)
-    }
 
-    fn merge_changes(&mut self, i: usize, changes: Vec<(u16, Value)>) {
-        if changes.is_empty() {
-            return;
-        }
-        let Some(obj) = self.cs.get_mut(i) else { return };
-        let pending = obj.pending.get_or_insert(Pending { change: ExportChange::Update, values: Vec::new() });
-        for (slot, v) in changes {
-            pending.values.retain(|(s, _)| *s != slot);
-            if pending.change == ExportChange::Add && !present(&v) {
-                continue;
-            }
-            pending.values.push((slot, v));
-        }
-        pending.values.sort_by_key(|(s, _)| *s);
-    }
 
-    fn provision(&mut self, rule: &plan::OutboundRule, m: usize, mv_values: &[Value], dn_expr: Option<&Expr>) -> Result<(), String> {
-        let Some(ty) = self.object_type(rule.connector, rule.object) else { return Ok(()) };
-        let values = self.export_flows(rule, m, mv_values, usize::MAX, true)?;
-        let values: Vec<(u16, Value)> = values.into_iter().filter(|(_, v)| present(v)).collect();
-        let dn = if self.dn_style_none(rule.connector) {
-            values.iter().find(|(s, _)| *s == ty.anchor).and_then(|(_, v)| key_text(v))
-        } else {
-            match dn_expr {
-                Some(e) => {
-                    let env = ObjEnv { world: self, values: mv_values };
-                    let v = eval(e, &env).map_err(|err| format!("rule \"{}\", provision dn, object {}: {err}", rule.name, self.describe_mv(m)))?;
-                    key_text(&v)
-                }
-                None => values.iter().find(|(s, _)| *s == ty.anchor).and_then(|(_, v)| key_text(v)),
-            }
-        };
-        let Some(dn) = dn else {
-            return Err(format!(
-                "rule \"{}\" provisions a `{}` for {} without a {}",
-                rule.name,
-                self.type_name(rule.connector, rule.object),
-                self.describe_mv(m),
-                if self.dn_style_none(rule.connector) { "value for its anchor" } else { "DN (its `dn =` has no value)" }
-            ));
-        };
-        let mut sorted = values;
-        sorted.sort_by_key(|(s, _)| *s);
-        self.cs.push(CsObject {
-            connector: rule.connector,
-            object: rule.object,
-            dn,
-            values: vec![Value::Null; ty.attributes.len()],
-            link: Some(m),
-            provisioned: true,
-            pending: Some(Pending { change: ExportChange::Add, values: sorted }),
-        });
-        Ok(())
-    }
 
     // -----------------------------------------------------------------------------------------
     // Expectations

@@ -374,14 +374,15 @@ fn an_existing_account_is_joined_not_provisioned() {
     full_import(&plan, &store, "directory", &mut dir);
     let mut hr = Fake { entries: vec![person("1", "Ann", "Lee", "active", None)], ..Fake::default() };
     full_import(&plan, &store, "hr", &mut hr);
-    // HR projects Ann; her account's DN is taken by the unjoined account: no second object.
+    // HR projects Ann; before provisioning, the directory's own join rule (employeeNumber) finds
+    // her existing account: it is joined, and no second object is provisioned.
     let synced = delta_sync(&plan, &store, "hr");
-    assert_eq!((synced.counts.projections, synced.counts.provisions), (1, 0));
-    assert_eq!(codes(&synced), vec!["provision-conflict"]);
+    assert_eq!((synced.counts.projections, synced.counts.provisions, synced.counts.joins), (1, 0, 1), "{:?}", synced.issues);
+    assert!(codes(&synced).is_empty(), "{:?}", synced.issues);
     assert_eq!(space(&store, "directory").len(), 1);
-    // The directory's join on employeeNumber links the account.
-    let joined = delta_sync(&plan, &store, "directory");
-    assert_eq!((joined.counts.joins, joined.counts.projections, joined.counts.provisions), (1, 0, 0), "{:?}", joined.issues);
+    // Synchronizing the directory afterwards changes nothing.
+    let again = delta_sync(&plan, &store, "directory");
+    assert_eq!((again.counts.joins, again.counts.projections, again.counts.provisions), (0, 0, 0), "{:?}", again.issues);
     let hr_ann = cs_at(&store, "hr", "1");
     let Some(acct) = cs_at(&store, "directory", "alee") else { return missing("the account is gone") };
     let Some(mv) = mv_of(&store, hr_ann.as_ref()) else { return missing("Ann has no person") };
@@ -832,7 +833,7 @@ fn a_confirming_import_that_disagrees_warns() {
     let imported = full_import(&plan, &store, "directory", &mut dir);
     assert_eq!(codes(&imported), vec!["exported-change-not-reimported"]);
     assert_eq!((imported.counts.warnings, imported.counts.errors), (1, 0));
-    assert!(imported.issues.first().is_some_and(|i| i.message.contains("`cn`") && i.object == format!("directory:{}", dn("alee"))), "{:?}", imported.issues);
+    assert!(imported.issues.first().is_some_and(|i| i.message.contains("`cn`") && i.object == format!("directory.inetOrgPerson \"{}\"", dn("alee"))), "{:?}", imported.issues);
     let Some(acct) = cs_at(&store, "directory", "alee") else { return missing("no account") };
     assert!(acct.export_memory.is_empty());
     assert_eq!(acct.attributes.get("cn"), Some(&s("A. Lee")));

@@ -377,7 +377,7 @@ test "a bad date" {
     let t = outcome(&o, "a bad date");
     assert!(!t.passed);
     let error = t.error.clone().unwrap_or_default();
-    assert!(error.contains(r#"rule "HR""#) && error.contains("`started`") && error.contains(r#"hr.person "1""#), "{error}");
+    assert!(error.contains("rule `HR`") && error.contains("`started`") && error.contains(r#"hr.person "1""#), "{error}");
 }
 
 fn example() -> RuleSet {

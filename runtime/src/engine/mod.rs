@@ -247,6 +247,8 @@ pub struct StepReport {
     pub issues: Vec<ObjectIssue>,
     /// Reads and evaluations.
     pub counters: WorkCounters,
+    /// The rules that acted (linked, flowed, provisioned, deprovisioned): what the step covered.
+    pub rules_used: BTreeSet<String>,
 }
 
 impl StepReport {
@@ -283,9 +285,10 @@ pub fn slots(ty: &[plan::Attribute], attributes: &BTreeMap<String, Value>) -> Ve
     ty.iter().map(|a| attributes.get(&a.name).cloned().unwrap_or(Value::Null)).collect()
 }
 
-/// An object's short name for messages: `connector:DN`.
+/// An object's name for messages: its connector and type, and its anchor (or DN):
+/// `hr.person "2001"`.
 pub fn describe_cs(o: &CsObject) -> String {
-    format!("{}:{}", o.connector, o.dn)
+    format!("{}.{} {}", o.connector, o.object_type, crate::value::quote(o.anchor.as_deref().unwrap_or(&o.dn)))
 }
 
 /// An expression environment over an object's slots, following references through the store.

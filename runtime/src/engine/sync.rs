@@ -34,6 +34,9 @@ pub struct Sync<'a> {
     requeue: Vec<(String, Id)>,
     /// Provisioned objects deprovisioned before they were ever exported: removed after the object.
     dropped: Vec<(String, Id)>,
+    /// Per inbound rule and join criterion, the disconnectors of its connector object type by the
+    /// values they would join on (built when provisioning first needs it in this step).
+    join_index: BTreeMap<(usize, usize), BTreeMap<String, Vec<Id>>>,
 }
 
 impl std::fmt::Debug for Sync<'_> {
@@ -46,7 +49,7 @@ impl std::fmt::Debug for Sync<'_> {
 pub fn synchronize(plan: &Plan, store: &dyn Store, connector: &str, full: bool, run: u64, progress: &mut dyn FnMut(u64)) -> Result<StepReport> {
     connector_index(plan, connector)?;
     let ids = if full { store.cs_ids(connector)? } else { store.pending_imports(connector)? };
-    let mut sync = Sync { plan, store, run, report: StepReport::default(), work: Work::default(), requeue: Vec::new(), dropped: Vec::new() };
+    let mut sync = Sync { plan, store, run, report: StepReport::default(), work: Work::default(), requeue: Vec::new(), dropped: Vec::new(), join_index: BTreeMap::new() };
     sync.report.counters.store_reads += 1;
     let mut queue: std::collections::VecDeque<(String, Id)> = ids.iter().map(|id| (connector.to_string(), *id)).collect();
     let mut n = 0usize;
@@ -170,11 +173,13 @@ impl<'a> Sync<'a> {
             for ri in &in_scope {
                 let Some(rule) = self.plan.inbound.get(*ri) else { continue };
                 if let Some(mv) = self.join(rule, &values, &o)? {
+                    self.report.rules_used.insert(rule.name.clone());
                     self.link(&mut o, mv)?;
                     self.report.counts.joins += 1;
                     break;
                 }
                 if rule.project {
+                    self.report.rules_used.insert(rule.name.clone());
                     let mv_type = self.plan.metaverse.get(usize::from(rule.mv_type)).map(|t| t.name.clone()).unwrap_or_default();
                     let mv = MvObject { id: self.store.next_id()?, object_type: mv_type, attributes: BTreeMap::new(), links: Vec::new(), lineage: BTreeMap::new() };
                     self.work.put_mv(mv.clone());
@@ -248,7 +253,19 @@ impl<'a> Sync<'a> {
                 [] => continue,
                 [one] => return Ok(Some(*one)),
                 many => {
-                    let ids: Vec<String> = many.iter().map(|i| format!("mv:{i}")).collect();
+                    // Each candidate is named by the connector objects linked to it.
+                    let mut ids: Vec<String> = Vec::new();
+                    for candidate in many {
+                        let mut names = Vec::new();
+                        if let Some(mv) = self.work.mv(self.store, *candidate)? {
+                            for l in &mv.links {
+                                if let Some(cs) = self.work.cs(self.store, &l.connector, l.cs)? {
+                                    names.push(describe_cs(&cs));
+                                }
+                            }
+                        }
+                        ids.push(if names.is_empty() { format!("metaverse object {candidate}") } else { names.join(" + ") });
+                    }
                     return Err(ObjectFailure::Object(
                         describe_cs(o),
                         format!("ambiguous join in rule `{}`: {} metaverse objects match ({})", rule.name, many.len(), ids.join(", ")),
@@ -324,6 +341,8 @@ impl<'a> Sync<'a> {
                 self.dropped.push((o.connector.clone(), o.id));
                 self.report.counts.deprovisions += 1;
             }
+            // Already staged: nothing changes.
+            Deprovision::Delete if matches!(o.pending_export, Some(PendingExport { change: ExportChange::Delete, .. })) => {}
             Deprovision::Delete => {
                 o.pending_export = Some(PendingExport { change: ExportChange::Delete, new_dn: None, attributes: Vec::new(), failures: 0 });
                 self.report.counts.deprovisions += 1;
@@ -369,6 +388,7 @@ impl<'a> Sync<'a> {
                         continue;
                     }
                     self.work.counters.rule_evaluations += 1;
+                    self.report.rules_used.insert(rule.name.clone());
                     let env = ObjectEnv { values: &values, plan: self.plan, store: self.store };
                     let out = eval_flow(&flow.value, &env)
                         .map_err(|e| ObjectFailure::Object(describe_cs(&cs), context(&e, &rule.name, Some(&attr.name), &describe_cs(&cs))))?;
@@ -521,11 +541,17 @@ impl<'a> Sync<'a> {
                         break;
                     }
             }
+            let acts = (in_scope && (linked.is_some() || rule.provision.is_some())) || (linked.is_some() && rule.provision.is_some());
+            if acts {
+                self.report.rules_used.insert(rule.name.clone());
+            }
             match (in_scope, linked) {
                 (true, Some(mut cs)) => {
                     let computed = self.flows(rule, conn, ty, &values, &cs.attributes, false, &object)?;
+                    // Objects this rule provisioned follow its DN (a rename when it changes);
+                    // accounts that were joined keep theirs.
                     let dn = match &rule.provision {
-                        Some(Some(dn)) => self.dn(dn, &values, rule, &object)?,
+                        Some(Some(dn)) if cs.provisioned_by.as_deref() == Some(rule.name.as_str()) => self.dn(dn, &values, rule, &object)?,
                         _ => None,
                     };
                     if self.stage_changes(&mut cs, computed, dn, conn) {
@@ -535,6 +561,31 @@ impl<'a> Sync<'a> {
                 }
                 (true, None) => {
                     let Some(dn_expr) = &rule.provision else { continue };
+                    // An existing account the target's own join rules would link is joined, not
+                    // duplicated: synchronizing a source before the target must not provision a
+                    // second account for someone who has one.
+                    let (ci, oi) = (usize::from(rule.connector), usize::from(rule.object));
+                    if let Some((existing, inbound)) = self.join_before_provisioning(&mv, mi, ci, oi, &object)?
+                        && let Some(mut cs) = self.work.cs(self.store, &conn.name, existing)? {
+                            cs.link = Some(mv_id);
+                            mv.links.push(Link { connector: conn.name.clone(), cs: existing });
+                            mv.links.sort();
+                            self.work.put_mv(mv.clone());
+                            self.work.put_cs(cs.clone());
+                            self.report.counts.joins += 1;
+                            self.report.rules_used.insert(inbound.clone());
+                            // Its inbound flows count from now on; then outbound runs again with the
+                            // metaverse object as it is after the join.
+                            let targets: Vec<u16> = self
+                                .plan
+                                .inbound
+                                .iter()
+                                .filter(|r| usize::from(r.connector) == ci && usize::from(r.object) == oi)
+                                .flat_map(|r| r.flows.iter().map(|f| f.target))
+                                .collect();
+                            self.recompute(mv_id, &targets, None, &cs)?;
+                            return self.outbound(mv_id);
+                        }
                     let computed = self.flows(rule, conn, ty, &values, &BTreeMap::new(), true, &object)?;
                     let anchor_name = ty.attributes.get(usize::from(ty.anchor)).map(|a| a.name.clone()).unwrap_or_default();
                     let anchor_value = computed.iter().find(|(n, _)| *n == anchor_name).map(|(_, v)| v.clone());
@@ -606,6 +657,77 @@ impl<'a> Sync<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The disconnector of `connector.object` that an inbound join criterion of that type would
+    /// join to `mv`, with the rule's name: one candidate joins, several are an ambiguity error.
+    fn join_before_provisioning(&mut self, mv: &MvObject, mi: usize, ci: usize, oi: usize, object: &str) -> Step<Option<(Id, String)>> {
+        let Some(conn) = self.plan.connectors.get(ci) else { return Ok(None) };
+        let Some(ty) = conn.objects.get(oi) else { return Ok(None) };
+        let Some(mv_type) = self.plan.metaverse.get(mi) else { return Ok(None) };
+        for (ri, rule) in self.plan.inbound.iter().enumerate() {
+            if usize::from(rule.connector) != ci || usize::from(rule.object) != oi || usize::from(rule.mv_type) != mi {
+                continue;
+            }
+            for (k, criterion) in rule.joins.iter().enumerate() {
+                let mut wanted = Vec::new();
+                for m in criterion {
+                    let value = mv_type.attributes.get(usize::from(m.mv_attr)).and_then(|a| mv.attributes.get(&a.name));
+                    match value {
+                        Some(v) if !v.is_null() => wanted.push(v.clone()),
+                        _ => break,
+                    }
+                }
+                if wanted.is_empty() || wanted.len() != criterion.len() {
+                    continue;
+                }
+                if !self.join_index.contains_key(&(ri, k)) {
+                    let mut index: BTreeMap<String, Vec<Id>> = BTreeMap::new();
+                    for id in self.store.disconnectors(&conn.name)? {
+                        let Some(o) = self.work.cs(self.store, &conn.name, id)? else { continue };
+                        if o.link.is_some() || o.explicit_disconnector || o.kind == CsKind::Placeholder || o.object_type != ty.name {
+                            continue;
+                        }
+                        let values = slots(&ty.attributes, &o.attributes);
+                        if !self.holds(rule.scope.as_ref(), &values, &rule.name, &o)? {
+                            continue;
+                        }
+                        let mut key = Vec::new();
+                        for m in criterion {
+                            self.work.counters.rule_evaluations += 1;
+                            let env = ObjectEnv { values: &values, plan: self.plan, store: self.store };
+                            let v = eval(&m.value, &env).map_err(|e| ObjectFailure::Object(describe_cs(&o), context(&e, &rule.name, None, &describe_cs(&o))))?;
+                            key.push(v.into_owned());
+                        }
+                        if key.iter().any(|v| v.is_null() || v.as_str() == Some("")) {
+                            continue;
+                        }
+                        index.entry(serde_json::to_string(&key).unwrap_or_default()).or_default().push(id);
+                    }
+                    self.join_index.insert((ri, k), index);
+                }
+                let key = serde_json::to_string(&wanted).unwrap_or_default();
+                let candidates = self.join_index.get(&(ri, k)).and_then(|m| m.get(&key)).cloned().unwrap_or_default();
+                let mut live = Vec::new();
+                for id in candidates {
+                    if let Some(o) = self.work.cs(self.store, &conn.name, id)?
+                        && o.link.is_none() && !o.explicit_disconnector {
+                            live.push(id);
+                        }
+                }
+                match live.as_slice() {
+                    [] => continue,
+                    [one] => return Ok(Some((*one, rule.name.clone()))),
+                    many => {
+                        return Err(ObjectFailure::Object(
+                            object.to_string(),
+                            format!("ambiguous join before provisioning in rule `{}`: {} objects of `{}.{}` match", rule.name, many.len(), conn.name, ty.name),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(None)
     }
 
     fn dn(&mut self, e: &plan::Expr, values: &[Value], rule: &plan::OutboundRule, object: &str) -> Step<Option<String>> {
@@ -685,11 +807,13 @@ impl<'a> Sync<'a> {
             }
             pending.attributes.push(AttrChange { name, old, new });
         }
-        if let Some(dn) = dn
-            && !dn.eq_ignore_ascii_case(&cs.dn) && pending.change != ExportChange::Add {
+        if let Some(dn) = dn {
+            let already = pending.new_dn.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(&dn));
+            if !dn.eq_ignore_ascii_case(&cs.dn) && pending.change != ExportChange::Add && !already {
                 pending.new_dn = Some(dn);
                 changed = true;
             }
+        }
         let empty = pending.attributes.is_empty() && pending.new_dn.is_none() && pending.change == ExportChange::Update;
         cs.pending_export = if empty { None } else { Some(pending) };
         changed

@@ -69,6 +69,15 @@ impl Store for MemoryStore {
         self.with(|d| d.cs.values().filter(|o| o.connector == connector && o.pending_export.is_some()).map(|o| o.id).collect())
     }
 
+    fn disconnectors(&self, connector: &str) -> Result<Vec<Id>> {
+        self.with(|d| {
+            d.cs.values()
+                .filter(|o| o.connector == connector && o.link.is_none() && o.kind == crate::model::CsKind::Staging)
+                .map(|o| o.id)
+                .collect()
+        })
+    }
+
     fn mv(&self, id: Id) -> Result<Option<MvObject>> {
         self.with(|d| d.mv.get(&id).cloned())
     }

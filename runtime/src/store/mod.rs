@@ -98,6 +98,8 @@ pub trait Store {
     fn pending_imports(&self, connector: &str) -> Result<Vec<Id>>;
     /// The ids of a connector's objects with a pending export, in id order.
     fn pending_exports(&self, connector: &str) -> Result<Vec<Id>>;
+    /// The ids of a connector's disconnectors (staging objects not joined), in id order.
+    fn disconnectors(&self, connector: &str) -> Result<Vec<Id>>;
     /// A metaverse object.
     fn mv(&self, id: Id) -> Result<Option<MvObject>>;
     /// Every metaverse object id, in id order.

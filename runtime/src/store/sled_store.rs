@@ -14,6 +14,7 @@
 //! | `a/<connector>\0<anchor>`                    | id                               |
 //! | `d/<connector>\0<lower-cased DN>`            | id                               |
 //! | `pi/<connector>\0<id>`, `pe/<connector>\0<id>` | empty (pending import / export) |
+//! | `dc/<connector>\0<id>` | empty (staging objects not joined: disconnectors) |
 //! | `m/<id>`                                     | [`MvObject`] (JSON)              |
 //! | `mi/<id>`                                    | its indexed attributes (JSON)    |
 //! | `x/<type>\0<attribute>\0<value JSON>\0<id>`  | empty (join index, per value)    |
@@ -57,6 +58,7 @@ const ANCHOR: &[u8] = b"a/";
 const DN: &[u8] = b"d/";
 const PENDING_IMPORT: &[u8] = b"pi/";
 const PENDING_EXPORT: &[u8] = b"pe/";
+const DISCONNECTOR: &[u8] = b"dc/";
 const MV: &[u8] = b"m/";
 const MV_INDEXED: &[u8] = b"mi/";
 const JOIN: &[u8] = b"x/";
@@ -64,10 +66,11 @@ const WATERMARK: &[u8] = b"w/";
 const RUN: &[u8] = b"r/";
 /// Prefixes of keys that end with a big-endian id, and whether a NUL separates it from names
 /// (used to show keys in errors).
-const ID_KEYED: [(&[u8], bool); 7] = [
+const ID_KEYED: [(&[u8], bool); 8] = [
     (CS, true),
     (PENDING_IMPORT, true),
     (PENDING_EXPORT, true),
+    (DISCONNECTOR, true),
     (JOIN, true),
     (MV, false),
     (MV_INDEXED, false),
@@ -249,6 +252,13 @@ impl SledStore {
             id,
             false,
             writes,
+        )?;
+        self.move_entry(
+            pending(DISCONNECTOR, old_index.disconnector),
+            pending(DISCONNECTOR, new_index.disconnector),
+            id,
+            false,
+            writes,
         )
     }
 
@@ -332,6 +342,7 @@ struct CsIndex {
     dn: Option<Vec<u8>>,
     pending_import: bool,
     pending_export: bool,
+    disconnector: bool,
 }
 
 impl CsIndex {
@@ -341,6 +352,7 @@ impl CsIndex {
             dn: Some(connector_key(DN, &object.connector, object.dn.to_lowercase().as_bytes())),
             pending_import: object.pending_import.is_some(),
             pending_export: object.pending_export.is_some(),
+            disconnector: object.link.is_none() && object.kind == crate::model::CsKind::Staging,
         }
     }
 }
@@ -401,6 +413,13 @@ impl Store for SledStore {
             return Ok(Vec::new());
         }
         self.scan_ids(&connector_key(PENDING_EXPORT, connector, &[]))
+    }
+
+    fn disconnectors(&self, connector: &str) -> Result<Vec<Id>> {
+        if has_nul(connector) {
+            return Ok(Vec::new());
+        }
+        self.scan_ids(&connector_key(DISCONNECTOR, connector, &[]))
     }
 
     fn mv(&self, id: Id) -> Result<Option<MvObject>> {
