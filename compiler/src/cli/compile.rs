@@ -47,21 +47,26 @@ pub fn report_errors(rule_set: &RuleSet) -> bool {
     true
 }
 
-/// Runs `compile`.
-pub fn run(args: &CompileArgs) -> Exit {
-    let rule_set = match load(&args.paths) {
-        Ok(r) => r,
-        Err(exit) => return exit,
-    };
+/// Loads and compiles the rule set named by `paths`: its errors are printed and refuse the plan.
+pub fn plan_of(paths: &[PathBuf]) -> Result<(RuleSet, metasync_runtime::plan::Plan), Exit> {
+    let rule_set = load(paths)?;
     if report_errors(&rule_set) {
-        return Exit::Failed;
+        return Err(Exit::Failed);
     }
-    let plan = match lower(&rule_set.db) {
-        Ok(plan) => plan,
+    match lower(&rule_set.db) {
+        Ok(plan) => Ok((rule_set, plan)),
         Err(e) => {
             eprintln!("error: cannot compile the rule set: {e}");
-            return Exit::Failed;
+            Err(Exit::Failed)
         }
+    }
+}
+
+/// Runs `compile`.
+pub fn run(args: &CompileArgs) -> Exit {
+    let plan = match plan_of(&args.paths) {
+        Ok((_, plan)) => plan,
+        Err(exit) => return exit,
     };
     let json = plan.to_json();
     match &args.output {

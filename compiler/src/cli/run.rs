@@ -1,8 +1,6 @@
 //! `metasync run [RULES] [--profile NAME | --step STEP...] [--store DIR] [--allow-deletes CONNECTOR...]`
 
 use super::Exit;
-use super::compile::{load, report_errors};
-use crate::lower::lower;
 use clap::{Args, ValueEnum};
 use metasync_runtime::engine::run::{Event, RunOptions, Step, profile_steps, run};
 use metasync_runtime::model::RunRecord;
@@ -60,19 +58,9 @@ pub fn secret(name: &str) -> Option<String> {
 
 /// Runs `run`.
 pub fn run_command(args: &RunArgs) -> Exit {
-    let rule_set = match load(&args.rules) {
-        Ok(r) => r,
+    let plan = match super::compile::plan_of(&args.rules) {
+        Ok((_, plan)) => plan,
         Err(exit) => return exit,
-    };
-    if report_errors(&rule_set) {
-        return Exit::Failed;
-    }
-    let plan = match lower(&rule_set.db) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: cannot compile the rule set: {e}");
-            return Exit::Failed;
-        }
     };
     let (profile, steps) = if args.step.is_empty() {
         match profile_steps(&plan, args.profile.as_deref()) {

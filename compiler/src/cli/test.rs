@@ -6,9 +6,7 @@
 //! or an I/O error.
 
 use super::Exit;
-use super::compile::{load, report_errors};
 use crate::diagnostics::render::{Sources, color_wanted};
-use crate::lower::lower;
 use crate::span::clamp_range;
 use ariadne::{Color, Config, Fmt, IndexType, Label, Report, ReportKind};
 use clap::{Args, ValueEnum};
@@ -39,19 +37,9 @@ pub struct TestArgs {
 
 /// Runs `test`.
 pub fn run(args: &TestArgs) -> Exit {
-    let rule_set = match load(&args.paths) {
-        Ok(r) => r,
+    let (rule_set, plan) = match super::compile::plan_of(&args.paths) {
+        Ok(compiled) => compiled,
         Err(exit) => return exit,
-    };
-    if report_errors(&rule_set) {
-        return Exit::Failed;
-    }
-    let plan = match lower(&rule_set.db) {
-        Ok(plan) => plan,
-        Err(e) => {
-            eprintln!("error: cannot compile the rule set: {e}");
-            return Exit::Failed;
-        }
     };
     let outcomes = run_all(&plan);
     let out = match args.format {
