@@ -320,3 +320,27 @@ fn running_an_unimplemented_connector_kind_is_a_clear_error() {
     assert!(all.contains("not implemented yet"), "{all}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn run_and_status_human_output() {
+    let dir = std::env::temp_dir().join(format!("metasync-snapshot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
+    let rules = dir.to_string_lossy().to_string();
+    let run = metasync(&["run", &rules]);
+    assert_eq!(run.status.code(), Some(0));
+    let status = metasync(&["status", &rules]);
+    assert_eq!(status.status.code(), Some(0));
+    // Times, dates and the plan's hash change from run to run and machine to machine.
+    let stable = |text: String| {
+        let patterns = [
+            (r"started \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "started [time]"),
+            (r"plan [0-9a-f]{12}", "plan [hash]"),
+            (r"(?m) +\d+$", " [ms]"),
+        ];
+        patterns.iter().fold(text, |t, (p, r)| regex::Regex::new(p).map(|re| re.replace_all(&t, *r).into_owned()).unwrap_or(t))
+    };
+    insta::assert_snapshot!("run_summary", stable(stdout(&run)));
+    insta::assert_snapshot!("status_summary", stable(stdout(&status)));
+    let _ = std::fs::remove_dir_all(&dir);
+}
