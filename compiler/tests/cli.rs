@@ -344,3 +344,49 @@ fn run_and_status_human_output() {
     insta::assert_snapshot!("status_summary", stable(stdout(&status)));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn pending_shows_the_exports_to_review_deletions_first() {
+    let dir = std::env::temp_dir().join(format!("metasync-pending-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
+    let rules = dir.to_string_lossy().to_string();
+    let none_yet = metasync(&["pending", "--rules", &rules]);
+    assert_eq!(none_yet.status.code(), Some(2), "no store yet");
+    let steps = ["full import hr", "full import badge", "full import hrgroups", "full import directory", "full sync hr"];
+    let mut args = vec!["run", rules.as_str()];
+    for s in &steps {
+        args.push("--step");
+        args.push(s);
+    }
+    assert_eq!(metasync(&args).status.code(), Some(0));
+    let human = metasync(&["pending", "directory", "--rules", &rules]);
+    assert_eq!(human.status.code(), Some(0));
+    let text = stdout(&human);
+    assert!(text.starts_with("directory: "), "{text}");
+    assert!(text.contains("+ add inetOrgPerson uid=akowalska,ou=people,dc=example,dc=org"), "{text}");
+    let json = metasync(&["pending", "directory", "--rules", &rules, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_default();
+    let adds = value[0]["counts"]["adds"].as_u64().unwrap_or(0);
+    let changes = value[0]["changes"].as_array().map(Vec::len).unwrap_or(0) as u64;
+    assert!(adds > 0 && changes >= adds, "{value:#}");
+    assert_eq!(value[0]["changes"][0]["change"], "add");
+    assert_eq!(metasync(&["pending", "nowhere", "--rules", &rules]).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let exe = env!("CARGO_BIN_EXE_metasync");
+    let child = Command::new(exe)
+        .args(["explain", "--list"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else { return assert!(child.is_ok()) };
+    drop(child.stdout.take());
+    let out = child.wait_with_output();
+    let Ok(out) = out else { return assert!(out.is_ok()) };
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+}

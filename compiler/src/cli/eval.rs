@@ -58,13 +58,13 @@ pub fn run(args: &EvalArgs) -> Exit {
     match evaluate(&args.expr, &object) {
         Ok(done) => {
             match args.format {
-                Format::Human => println!("{}", done.outcome.to_literal()),
+                Format::Human => outln!("{}", done.outcome.to_literal()),
                 Format::Json => {
                     let value = match &done.outcome {
                         Outcome::Value(v) => v.to_json(),
                         _ => serde_json::Value::Null,
                     };
-                    println!("{:#}", json!({ "value": value, "literal": done.outcome.to_literal(), "type": done.ty }));
+                    outln!("{:#}", json!({ "value": value, "literal": done.outcome.to_literal(), "type": done.ty }));
                 }
             }
             Exit::Ok
@@ -80,14 +80,14 @@ pub fn run(args: &EvalArgs) -> Exit {
             let file_diags: Vec<FileDiagnostic> = diags.into_iter().map(|d| FileDiagnostic { path: path.clone(), diagnostic: d }).collect();
             match args.format {
                 Format::Human => eprint!("{}", render_human(&file_diags, &sources, color_wanted(std::io::stderr().is_terminal()))),
-                Format::Json => println!("{:#}", json!({ "errors": crate::diagnostics::json::to_json(&file_diags, &sources) })),
+                Format::Json => outln!("{:#}", json!({ "errors": crate::diagnostics::json::to_json(&file_diags, &sources) })),
             }
             Exit::Failed
         }
         Err(EvalFailure::Runtime(why)) => {
             match args.format {
                 Format::Human => eprintln!("error: {why}"),
-                Format::Json => println!("{:#}", json!({ "error": why })),
+                Format::Json => outln!("{:#}", json!({ "error": why })),
             }
             Exit::Failed
         }

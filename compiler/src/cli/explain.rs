@@ -20,14 +20,14 @@ pub fn run(args: &ExplainArgs) -> Exit {
     if args.list {
         for code in Code::ALL {
             let severity = if code.severity() == crate::diagnostics::Severity::Error { "error" } else { "warning" };
-            println!("{code}  {severity:<7}  {:<28}  {}", code.slug(), code.title());
+            outln!("{code}  {severity:<7}  {:<28}  {}", code.slug(), code.title());
         }
         return Exit::Ok;
     }
     let text = args.code.as_deref().unwrap_or("");
     match Code::parse(text) {
         Some(code) => {
-            print!("{}", code.page());
+            out!("{}", code.page());
             Exit::Ok
         }
         None => {

@@ -1,9 +1,30 @@
 //! The `metasync` command line: one file per subcommand.
 
+/// Writes to standard output. When the reader has gone away (`metasync ... | head`), the output
+/// ends quietly instead of failing.
+pub fn write_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
+        std::process::exit(0);
+    }
+}
+
+/// `println!` to standard output, through [`write_out`].
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::write_out(&format!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` to standard output, through [`write_out`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_out(&format!($($arg)*)) };
+}
+
 pub mod check;
 pub mod compile;
 pub mod eval;
 pub mod explain;
+pub mod pending;
 pub mod run;
 pub mod status;
 pub mod test;
@@ -51,6 +72,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Run the rule set's unit tests (`test` blocks) in memory
     Test(test::TestArgs),
+    /// Show every pending export as a diff, deletions first
+    Pending(pending::PendingArgs),
     /// Run a profile or steps: import, synchronize, export
     Run(run::RunArgs),
     /// Show the run history
@@ -67,6 +90,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Eval(args) => eval::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Pending(args) => pending::run(&args),
         Command::Run(args) => run::run_command(&args),
         Command::Status(args) => status::run(&args),
         Command::Tokens(args) => tokens::run(&args),

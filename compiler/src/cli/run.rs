@@ -127,8 +127,8 @@ pub fn run_command(args: &RunArgs) -> Exit {
         }
     };
     match args.format {
-        Format::Human => print!("{}", summary(&record)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&record).unwrap_or_default()),
+        Format::Human => out!("{}", summary(&record)),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&record).unwrap_or_default()),
     }
     let failed = record.steps.iter().any(|s| !s.completed || s.counts.errors > 0);
     if failed { Exit::Failed } else { Exit::Ok }

@@ -54,22 +54,22 @@ pub fn run(args: &StatusArgs) -> Exit {
         return Exit::Usage;
     }
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&selected).unwrap_or_default()),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&selected).unwrap_or_default()),
         Format::Human => {
             if selected.is_empty() {
-                println!("no runs yet");
+                outln!("no runs yet");
             }
             for r in &selected {
                 if args.run.is_some() {
-                    print!("{}", summary(r));
+                    out!("{}", summary(r));
                     for s in &r.steps {
                         for issue in s.issues.iter().skip(5) {
                             let kind = if issue.error { "error" } else { "warning" };
-                            println!("    {kind} [{}] {}: {}", issue.code, issue.object, issue.message);
+                            outln!("    {kind} [{}] {}: {}", issue.code, issue.object, issue.message);
                         }
                     }
                 } else {
-                    print!("{}", summary(r));
+                    out!("{}", summary(r));
                 }
             }
         }

@@ -17,7 +17,7 @@ pub fn run(args: &TokensArgs) -> Exit {
     match std::fs::read(&args.file) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
-                print!("{}", render_tokens(&text));
+                out!("{}", render_tokens(&text));
                 Exit::Ok
             }
             Err(_) => {
