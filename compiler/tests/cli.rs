@@ -390,3 +390,38 @@ fn a_closed_pipe_ends_the_output_quietly() {
     let Ok(out) = out else { return assert!(out.is_ok()) };
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn export_with_a_reviewed_plan_exports_exactly_it() {
+    let dir = std::env::temp_dir().join(format!("metasync-reviewed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
+    let rules = dir.to_string_lossy().to_string();
+    let steps = ["full import hr", "full import badge", "full import hrgroups", "full import directory", "full sync hr", "full sync badge", "full sync hrgroups"];
+    let mut args = vec!["run", rules.as_str()];
+    for s in &steps {
+        args.push("--step");
+        args.push(s);
+    }
+    assert_eq!(metasync(&args).status.code(), Some(0));
+    let reviewed = dir.join("reviewed.json");
+    let pending = metasync(&["pending", "--rules", &rules, "--format", "json"]);
+    let _ = std::fs::write(&reviewed, &pending.stdout);
+    let plan = reviewed.to_string_lossy().to_string();
+    // A plan that does not match the pending state (here: edited) is refused, and nothing is sent.
+    let tampered = dir.join("tampered.json");
+    let _ = std::fs::write(&tampered, String::from_utf8_lossy(&pending.stdout).replacen("akowalska", "akowalsky", 1));
+    let stale = metasync(&["export", "--plan", &tampered.to_string_lossy(), "--rules", &rules]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("changed since"));
+    assert_eq!(metasync(&["pending", "--rules", &rules, "--format", "json"]).stdout, pending.stdout, "nothing was exported");
+    let done = metasync(&["export", "--plan", &plan, "--rules", &rules]);
+    assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(stdout(&done).contains("export directory"));
+    let after = metasync(&["pending", "directory", "--rules", &rules, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&after)).unwrap_or_default();
+    assert!(value[0]["changes"].as_array().is_some_and(Vec::is_empty), "everything reviewed was exported: {value:#}");
+    // Exporting the same plan again is refused: the state no longer matches it.
+    assert_eq!(metasync(&["export", "--plan", &plan, "--rules", &rules]).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -24,6 +24,7 @@ pub mod check;
 pub mod compile;
 pub mod eval;
 pub mod explain;
+pub mod export;
 pub mod pending;
 pub mod run;
 pub mod status;
@@ -70,6 +71,8 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Print the documentation of a diagnostic code
     Explain(explain::ExplainArgs),
+    /// Export exactly the pending changes reviewed in a file written by `pending --format json`
+    Export(export::ExportArgs),
     /// Run the rule set's unit tests (`test` blocks) in memory
     Test(test::TestArgs),
     /// Show every pending export as a diff, deletions first
@@ -89,6 +92,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Compile(args) => compile::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Export(args) => export::run_command(&args),
         Command::Test(args) => test::run(&args),
         Command::Pending(args) => pending::run(&args),
         Command::Run(args) => run::run_command(&args),

@@ -49,6 +49,54 @@ fn shown(v: &Value) -> String {
     if v.is_null() { "(none)".to_string() } else { v.to_literal() }
 }
 
+/// The pending exports of each connector, loaded from the store and sorted for review
+/// (deletions first, then by DN).
+pub fn load_pending(store: &dyn Store, connectors: &[String]) -> Result<Vec<(String, Vec<CsObject>)>, String> {
+    let mut report = Vec::new();
+    for name in connectors {
+        let mut objects: Vec<CsObject> = Vec::new();
+        for id in store.pending_exports(name).map_err(|e| e.to_string())? {
+            if let Some(o) = store.cs(name, id).map_err(|e| e.to_string())? {
+                if o.pending_export.is_some() {
+                    objects.push(o);
+                }
+            }
+        }
+        objects.sort_by(|a, b| {
+            let key = |o: &CsObject| o.pending_export.as_ref().map_or(9, |p| order(p.change));
+            (key(a), a.dn.to_lowercase()).cmp(&(key(b), b.dn.to_lowercase()))
+        });
+        report.push((name.clone(), objects));
+    }
+    Ok(report)
+}
+
+/// The pending exports as JSON: what `pending --format json` prints and `export --plan` compares.
+pub fn to_json(report: &[(String, Vec<CsObject>)]) -> serde_json::Value {
+    let value: Vec<serde_json::Value> = report
+        .iter()
+        .map(|(name, objects)| {
+            let count = |c: ExportChange| objects.iter().filter(|o| o.pending_export.as_ref().is_some_and(|p| p.change == c)).count();
+            let renames = objects.iter().filter(|o| o.pending_export.as_ref().is_some_and(|p| p.new_dn.is_some())).count();
+            json!({
+                "connector": name,
+                "counts": { "deletes": count(ExportChange::Delete) + count(ExportChange::DeleteAdd), "adds": count(ExportChange::Add), "updates": count(ExportChange::Update), "renames": renames },
+                "changes": objects.iter().filter_map(|o| {
+                    let p = o.pending_export.as_ref()?;
+                    Some(json!({
+                        "change": word(p.change),
+                        "object_type": o.object_type,
+                        "dn": o.dn,
+                        "new_dn": p.new_dn,
+                        "attributes": p.attributes.iter().map(|c| json!({ "name": c.name, "old": c.old.to_json(), "new": c.new.to_json() })).collect::<Vec<_>>(),
+                    }))
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(value)
+}
+
 /// Runs `pending`.
 pub fn run(args: &PendingArgs) -> Exit {
     let rules: Vec<PathBuf> = args.rules.iter().cloned().collect();
@@ -76,55 +124,16 @@ pub fn run(args: &PendingArgs) -> Exit {
             return Exit::Usage;
         }
     };
-    let mut report = Vec::new();
-    for name in &connectors {
-        let mut objects: Vec<CsObject> = Vec::new();
-        let ids = match store.pending_exports(name) {
-            Ok(ids) => ids,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Exit::Usage;
-            }
-        };
-        for id in ids {
-            match store.cs(name, id) {
-                Ok(Some(o)) if o.pending_export.is_some() => objects.push(o),
-                Ok(_) => {}
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return Exit::Usage;
-                }
-            }
+    let report = match load_pending(&store, &connectors) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Usage;
         }
-        objects.sort_by(|a, b| {
-            let key = |o: &CsObject| o.pending_export.as_ref().map_or(9, |p| order(p.change));
-            (key(a), a.dn.to_lowercase()).cmp(&(key(b), b.dn.to_lowercase()))
-        });
-        report.push((name.clone(), objects));
-    }
+    };
     match args.format {
         Format::Json => {
-            let value: Vec<serde_json::Value> = report
-                .iter()
-                .map(|(name, objects)| {
-                    let count = |c: ExportChange| objects.iter().filter(|o| o.pending_export.as_ref().is_some_and(|p| p.change == c)).count();
-                    let renames = objects.iter().filter(|o| o.pending_export.as_ref().is_some_and(|p| p.new_dn.is_some())).count();
-                    json!({
-                        "connector": name,
-                        "counts": { "deletes": count(ExportChange::Delete) + count(ExportChange::DeleteAdd), "adds": count(ExportChange::Add), "updates": count(ExportChange::Update), "renames": renames },
-                        "changes": objects.iter().filter_map(|o| {
-                            let p = o.pending_export.as_ref()?;
-                            Some(json!({
-                                "change": word(p.change),
-                                "object_type": o.object_type,
-                                "dn": o.dn,
-                                "new_dn": p.new_dn,
-                                "attributes": p.attributes.iter().map(|c| json!({ "name": c.name, "old": c.old.to_json(), "new": c.new.to_json() })).collect::<Vec<_>>(),
-                            }))
-                        }).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
+            let value = to_json(&report);
             outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         }
         Format::Human => {
