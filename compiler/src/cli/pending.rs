@@ -56,11 +56,10 @@ pub fn load_pending(store: &dyn Store, connectors: &[String]) -> Result<Vec<(Str
     for name in connectors {
         let mut objects: Vec<CsObject> = Vec::new();
         for id in store.pending_exports(name).map_err(|e| e.to_string())? {
-            if let Some(o) = store.cs(name, id).map_err(|e| e.to_string())? {
-                if o.pending_export.is_some() {
+            if let Some(o) = store.cs(name, id).map_err(|e| e.to_string())?
+                && o.pending_export.is_some() {
                     objects.push(o);
                 }
-            }
         }
         objects.sort_by(|a, b| {
             let key = |o: &CsObject| o.pending_export.as_ref().map_or(9, |p| order(p.change));
