@@ -425,3 +425,26 @@ fn export_with_a_reviewed_plan_exports_exactly_it() {
     assert_eq!(metasync(&["export", "--plan", &plan, "--rules", &rules]).status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn show_explains_where_each_value_came_from() {
+    let dir = std::env::temp_dir().join(format!("metasync-show-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
+    let rules = dir.to_string_lossy().to_string();
+    assert_eq!(metasync(&["run", &rules]).status.code(), Some(0));
+    let mv = metasync(&["show", "mv", "employeeId=1003", "--rules", &rules]);
+    assert_eq!(mv.status.code(), Some(0));
+    let text = stdout(&mv);
+    assert!(text.contains(r#"account: "maria.garcia"    from directory.inetOrgPerson "maria.garcia", rule `Existing directory accounts`"#), "{text}");
+    assert!(text.contains(r#"telephoneNumber: "+1 555 2103"    from badge.badge "B-5003", rule `Badge contact details`"#), "{text}");
+    let json = metasync(&["show", "mv", "employeeId=1003", "--rules", &rules, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_default();
+    assert_eq!(value[0]["attributes"]["account"]["rule"], "Existing directory accounts");
+    let cs = metasync(&["show", "cs", "directory", "uid=maria.garcia,ou=people,dc=example,dc=org", "--rules", &rules]);
+    assert_eq!(cs.status.code(), Some(0));
+    assert!(stdout(&cs).contains("joined to metaverse object"), "{}", stdout(&cs));
+    assert_eq!(metasync(&["show", "mv", "employeeId=0", "--rules", &rules]).status.code(), Some(1));
+    assert_eq!(metasync(&["show", "cs", "directory", "nobody", "--rules", &rules]).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -27,6 +27,7 @@ pub mod explain;
 pub mod export;
 pub mod pending;
 pub mod run;
+pub mod show;
 pub mod status;
 pub mod test;
 pub mod tokens;
@@ -79,6 +80,8 @@ pub enum Command {
     Pending(pending::PendingArgs),
     /// Run a profile or steps: import, synchronize, export
     Run(run::RunArgs),
+    /// Show one object: its values with their origin, links and pending changes
+    Show(show::ShowArgs),
     /// Show the run history
     Status(status::StatusArgs),
     /// Print the token stream of a file
@@ -96,6 +99,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Test(args) => test::run(&args),
         Command::Pending(args) => pending::run(&args),
         Command::Run(args) => run::run_command(&args),
+        Command::Show(args) => show::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Tokens(args) => tokens::run(&args),
     }
