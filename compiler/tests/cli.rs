@@ -448,3 +448,29 @@ fn show_explains_where_each_value_came_from() {
     assert_eq!(metasync(&["show", "cs", "directory", "nobody", "--rules", &rules]).status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn preview_shows_what_a_sync_would_do_and_changes_nothing() {
+    let dir = std::env::temp_dir().join(format!("metasync-preview-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
+    let rules = dir.to_string_lossy().to_string();
+    assert_eq!(metasync(&["run", &rules]).status.code(), Some(0));
+    // HR renames María; a full import stages it, the preview shows the effect before any sync.
+    let hr = dir.join("data/hr.csv");
+    let csv = std::fs::read_to_string(&hr).unwrap_or_default().replacen("1003,María,García", "1003,María,García-Lopez", 1);
+    let _ = std::fs::write(&hr, csv);
+    assert_eq!(metasync(&["run", &rules, "--step", "full import hr"]).status.code(), Some(0));
+    let before = metasync(&["pending", "--rules", &rules, "--format", "json"]).stdout;
+    let preview = metasync(&["preview", "hr", "1003", "--rules", &rules]);
+    assert_eq!(preview.status.code(), Some(0), "{}", String::from_utf8_lossy(&preview.stderr));
+    let text = stdout(&preview);
+    assert!(text.contains(r#"* lastName: "García" -> "García-Lopez"    rule `HR people`"#), "{text}");
+    assert!(text.contains(r#"sn: "García" -> "García-Lopez""#), "{text}");
+    assert_eq!(metasync(&["pending", "--rules", &rules, "--format", "json"]).stdout, before, "the preview changed nothing");
+    let json = metasync(&["preview", "hr", "1003", "--rules", &rules, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_default();
+    assert!(value["rules"].as_array().is_some_and(|r| r.iter().any(|x| x == "HR people")), "{value:#}");
+    assert_eq!(metasync(&["preview", "hr", "nobody", "--rules", &rules]).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

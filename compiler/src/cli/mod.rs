@@ -26,6 +26,7 @@ pub mod eval;
 pub mod explain;
 pub mod export;
 pub mod pending;
+pub mod preview;
 pub mod run;
 pub mod show;
 pub mod status;
@@ -78,6 +79,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Show every pending export as a diff, deletions first
     Pending(pending::PendingArgs),
+    /// Show what synchronizing one object would do, changing nothing
+    Preview(preview::PreviewArgs),
     /// Run a profile or steps: import, synchronize, export
     Run(run::RunArgs),
     /// Show one object: its values with their origin, links and pending changes
@@ -98,6 +101,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Export(args) => export::run_command(&args),
         Command::Test(args) => test::run(&args),
         Command::Pending(args) => pending::run(&args),
+        Command::Preview(args) => preview::run(&args),
         Command::Run(args) => run::run_command(&args),
         Command::Show(args) => show::run(&args),
         Command::Status(args) => status::run(&args),

@@ -49,6 +49,17 @@ impl std::fmt::Debug for Sync<'_> {
 pub fn synchronize(plan: &Plan, store: &dyn Store, connector: &str, full: bool, run: u64, progress: &mut dyn FnMut(u64)) -> Result<StepReport> {
     connector_index(plan, connector)?;
     let ids = if full { store.cs_ids(connector)? } else { store.pending_imports(connector)? };
+    synchronize_ids(plan, store, connector, &ids, full, run, progress)
+}
+
+/// Synchronizes one connector space object as a full synchronization would (what
+/// `metasync preview` runs over a store that keeps nothing).
+pub fn synchronize_one(plan: &Plan, store: &dyn Store, connector: &str, id: Id, run: u64) -> Result<StepReport> {
+    connector_index(plan, connector)?;
+    synchronize_ids(plan, store, connector, &[id], true, run, &mut |_| {})
+}
+
+fn synchronize_ids(plan: &Plan, store: &dyn Store, connector: &str, ids: &[Id], full: bool, run: u64, progress: &mut dyn FnMut(u64)) -> Result<StepReport> {
     let mut sync = Sync { plan, store, run, report: StepReport::default(), work: Work::default(), requeue: Vec::new(), dropped: Vec::new(), join_index: BTreeMap::new() };
     sync.report.counters.store_reads += 1;
     let mut queue: std::collections::VecDeque<(String, Id)> = ids.iter().map(|id| (connector.to_string(), *id)).collect();
