@@ -474,3 +474,24 @@ fn preview_shows_what_a_sync_would_do_and_changes_nothing() {
     assert_eq!(metasync(&["preview", "hr", "nobody", "--rules", &rules]).status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn search_finds_objects_with_a_rule_language_filter() {
+    let dir = std::env::temp_dir().join(format!("metasync-search-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
+    let rules = dir.to_string_lossy().to_string();
+    assert_eq!(metasync(&["run", &rules]).status.code(), Some(0));
+    let cs = metasync(&["search", "cs", "directory.inetOrgPerson", r#"uid matches r"^m""#, "--rules", &rules]);
+    assert_eq!(cs.status.code(), Some(0));
+    assert!(stdout(&cs).contains(r#"directory.inetOrgPerson "maria.garcia""#) && stdout(&cs).ends_with("found\n"), "{}", stdout(&cs));
+    let mv = metasync(&["search", "mv", "person", r#"employeeId == "1003""#, "--rules", &rules, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&mv)).unwrap_or_default();
+    assert_eq!(value.as_array().map(Vec::len), Some(1), "{value:#}");
+    assert_eq!(value[0]["attributes"]["account"], "maria.garcia");
+    let typo = metasync(&["search", "mv", "person", r#"departmnt == "x""#, "--rules", &rules]);
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `department`?"));
+    assert_eq!(metasync(&["search", "mv", "nobody", "true", "--rules", &rules]).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -28,6 +28,7 @@ pub mod export;
 pub mod pending;
 pub mod preview;
 pub mod run;
+pub mod search;
 pub mod show;
 pub mod status;
 pub mod test;
@@ -83,6 +84,8 @@ pub enum Command {
     Preview(preview::PreviewArgs),
     /// Run a profile or steps: import, synchronize, export
     Run(run::RunArgs),
+    /// Find the objects for which a condition in the rule language holds
+    Search(search::SearchArgs),
     /// Show one object: its values with their origin, links and pending changes
     Show(show::ShowArgs),
     /// Show the run history
@@ -103,6 +106,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Pending(args) => pending::run(&args),
         Command::Preview(args) => preview::run(&args),
         Command::Run(args) => run::run_command(&args),
+        Command::Search(args) => search::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Tokens(args) => tokens::run(&args),
