@@ -2,11 +2,10 @@
 //! export as a reviewable diff, deletions first.
 
 use super::Exit;
-use super::run::{Format, store_dir};
+use super::run::Format;
 use clap::Args;
 use metasync_runtime::model::{CsObject, ExportChange};
 use metasync_runtime::store::Store;
-use metasync_runtime::store::sled_store::SledStore;
 use metasync_runtime::value::Value;
 use serde_json::json;
 use std::path::PathBuf;
@@ -111,17 +110,9 @@ pub fn run(args: &PendingArgs) -> Exit {
         }
         None => plan.connectors.iter().map(|c| c.name.clone()).collect(),
     };
-    let dir = store_dir(&rules, args.store.as_ref());
-    if !dir.exists() {
-        eprintln!("error: no store at `{}`: nothing has run yet (or give --store)", dir.display());
-        return Exit::Usage;
-    }
-    let store = match SledStore::open(&dir) {
+    let store = match super::run::open_store(&rules, args.store.as_ref()) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     let report = match load_pending(&store, &connectors) {
         Ok(r) => r,

@@ -3,13 +3,12 @@
 //! export changes — computed by the engine over a store that keeps nothing.
 
 use super::Exit;
-use super::run::{Format, store_dir};
+use super::run::Format;
 use clap::Args;
 use metasync_runtime::engine::describe_cs;
 use metasync_runtime::engine::sync::synchronize_one;
 use metasync_runtime::model::{CsObject, MvObject};
 use metasync_runtime::store::dry_run::DryRun;
-use metasync_runtime::store::sled_store::SledStore;
 use metasync_runtime::store::{Op, Store};
 use metasync_runtime::value::{Value, quote};
 use serde_json::json;
@@ -57,17 +56,9 @@ pub fn run(args: &PreviewArgs) -> Exit {
         eprintln!("error: the rule set has no connector `{}`", args.connector);
         return Exit::Usage;
     }
-    let dir = store_dir(&rules, args.store.as_ref());
-    if !dir.exists() {
-        eprintln!("error: no store at `{}`: nothing has run yet (or give --store)", dir.display());
-        return Exit::Usage;
-    }
-    let store = match SledStore::open(&dir) {
+    let store = match super::run::open_store(&rules, args.store.as_ref()) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     let id = match store.cs_by_anchor(&args.connector, &args.key).and_then(|a| match a {
         Some(id) => Ok(Some(id)),

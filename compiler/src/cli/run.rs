@@ -50,6 +50,19 @@ pub fn store_dir(rules: &[PathBuf], store: Option<&PathBuf>) -> PathBuf {
     store.cloned().unwrap_or_else(|| rules_dir(rules).join(".metasync"))
 }
 
+/// Opens the existing store of a rule set (a missing store is a usage error: nothing has run yet).
+pub fn open_store(rules: &[PathBuf], store: Option<&PathBuf>) -> Result<SledStore, Exit> {
+    let dir = store_dir(rules, store);
+    if !dir.exists() {
+        eprintln!("error: no store at `{}`: nothing has run yet (or give --store)", dir.display());
+        return Err(Exit::Usage);
+    }
+    SledStore::open(&dir).map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Usage
+    })
+}
+
 /// A secret by name: the environment variable `METASYNC_SECRET_<NAME>` (upper case, `-` as `_`).
 pub fn secret(name: &str) -> Option<String> {
     let var = format!("METASYNC_SECRET_{}", name.to_ascii_uppercase().replace('-', "_"));

@@ -2,7 +2,7 @@
 //! which a condition written in the rule language holds (`department == "FIN" and title is present`).
 
 use super::Exit;
-use super::run::{Format, store_dir};
+use super::run::Format;
 use crate::db::Workspace;
 use crate::diagnostics::FileDiagnostic;
 use crate::diagnostics::render::{Sources, color_wanted, render_human};
@@ -14,7 +14,6 @@ use clap::{Args, Subcommand};
 use metasync_runtime::engine::{ObjectEnv, describe_cs, slots};
 use metasync_runtime::eval::eval_condition;
 use metasync_runtime::store::Store;
-use metasync_runtime::store::sled_store::SledStore;
 use serde_json::json;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -121,17 +120,9 @@ pub fn run(args: &SearchArgs) -> Exit {
             return Exit::Failed;
         }
     };
-    let dir = store_dir(&rules, args.store.as_ref());
-    if !dir.exists() {
-        eprintln!("error: no store at `{}`: nothing has run yet (or give --store)", dir.display());
-        return Exit::Usage;
-    }
-    let store = match SledStore::open(&dir) {
+    let store = match super::run::open_store(&rules, args.store.as_ref()) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     let mut found = Vec::new();
     let mut failed = None;

@@ -2,12 +2,11 @@
 //! object, its links, its pending changes, and where each metaverse value came from.
 
 use super::Exit;
-use super::run::{Format, store_dir};
+use super::run::Format;
 use clap::{Args, Subcommand};
 use metasync_runtime::engine::describe_cs;
 use metasync_runtime::model::{CsObject, Id, MvObject};
 use metasync_runtime::store::Store;
-use metasync_runtime::store::sled_store::SledStore;
 use metasync_runtime::value::{Value, quote};
 use serde_json::json;
 use std::path::PathBuf;
@@ -159,17 +158,9 @@ fn find_mv(store: &dyn Store, selector: &str) -> Result<Vec<Id>, String> {
 /// Runs `show`.
 pub fn run(args: &ShowArgs) -> Exit {
     let rules: Vec<PathBuf> = args.rules.iter().cloned().collect();
-    let dir = store_dir(&rules, args.store.as_ref());
-    if !dir.exists() {
-        eprintln!("error: no store at `{}`: nothing has run yet (or give --store)", dir.display());
-        return Exit::Usage;
-    }
-    let store = match SledStore::open(&dir) {
+    let store = match super::run::open_store(&rules, args.store.as_ref()) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     match &args.what {
         What::Cs { connector, key } => {
