@@ -495,3 +495,51 @@ fn search_finds_objects_with_a_rule_language_filter() {
     assert_eq!(metasync(&["search", "mv", "nobody", "true", "--rules", &rules]).status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Checks that `value` has each key with a value of the given JSON type.
+fn shape(value: &serde_json::Value, keys: &[(&str, &str)], what: &str) {
+    for (key, kind) in keys {
+        let v = &value[*key];
+        let ok = match *kind {
+            "string" => v.is_string(),
+            "number" => v.is_u64() || v.is_i64(),
+            "array" => v.is_array(),
+            "object" => v.is_object(),
+            "bool" => v.is_boolean(),
+            "string|null" => v.is_string() || v.is_null(),
+            "number|null" => v.is_u64() || v.is_null(),
+            _ => false,
+        };
+        assert!(ok, "{what}: `{key}` should be {kind}, is {v}");
+    }
+}
+
+#[test]
+fn json_outputs_have_their_documented_shape() {
+    let dir = std::env::temp_dir().join(format!("metasync-json-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
+    let rules = dir.to_string_lossy().to_string();
+    let run: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["run", &rules, "--format", "json"]))).unwrap_or_default();
+    let counts = [("adds", "number"), ("updates", "number"), ("deletes", "number"), ("joins", "number"), ("projections", "number"), ("provisions", "number"), ("deprovisions", "number"), ("exports", "number"), ("errors", "number"), ("warnings", "number")];
+    shape(&run, &[("id", "number"), ("profile", "string"), ("plan_hash", "string"), ("started", "string"), ("steps", "array")], "run");
+    shape(&run["steps"][0], &[("step", "string"), ("counts", "object"), ("issues", "array"), ("completed", "bool"), ("millis", "number")], "run step");
+    shape(&run["steps"][0]["counts"], &counts, "step counts");
+    let status: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["status", &rules, "--format", "json"]))).unwrap_or_default();
+    assert_eq!(status[0], run, "status shows the run record");
+    let pending: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["pending", "--rules", &rules, "--format", "json"]))).unwrap_or_default();
+    shape(&pending[0], &[("connector", "string"), ("counts", "object"), ("changes", "array")], "pending");
+    shape(&pending[0]["counts"], &[("deletes", "number"), ("adds", "number"), ("updates", "number"), ("renames", "number")], "pending counts");
+    let mv: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["show", "mv", "employeeId=1003", "--rules", &rules, "--format", "json"]))).unwrap_or_default();
+    shape(&mv[0], &[("id", "number"), ("object_type", "string"), ("links", "array"), ("attributes", "object")], "show mv");
+    shape(&mv[0]["links"][0], &[("connector", "string"), ("id", "number"), ("object", "string")], "show mv link");
+    shape(&mv[0]["attributes"]["account"], &[("from", "string"), ("rule", "string"), ("run", "number")], "show mv lineage");
+    let cs: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["show", "cs", "hr", "1003", "--rules", &rules, "--format", "json"]))).unwrap_or_default();
+    shape(&cs, &[("id", "number"), ("connector", "string"), ("object_type", "string"), ("dn", "string"), ("anchor", "string|null"), ("link", "number|null"), ("attributes", "object")], "show cs");
+    let found: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["search", "mv", "person", "true", "--rules", &rules, "--format", "json"]))).unwrap_or_default();
+    shape(&found[0], &[("id", "number"), ("object", "string"), ("attributes", "object")], "search");
+    let preview: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["preview", "hr", "1003", "--rules", &rules, "--format", "json"]))).unwrap_or_default();
+    shape(&preview, &[("object", "string"), ("rules", "array"), ("counts", "object"), ("issues", "array"), ("changes", "array")], "preview");
+    shape(&preview["counts"], &counts, "preview counts");
+    let _ = std::fs::remove_dir_all(&dir);
+}
