@@ -438,9 +438,11 @@ fn show_explains_where_each_value_came_from() {
     let text = stdout(&mv);
     assert!(text.contains(r#"account: "maria.garcia"    from directory.inetOrgPerson "maria.garcia", rule `Existing directory accounts`"#), "{text}");
     assert!(text.contains(r#"telephoneNumber: "+1 555 2103"    from badge.badge "B-5003", rule `Badge contact details`"#), "{text}");
+    assert!(text.contains(r#"lost: "mgarcia" from hr.person "1003", rule `HR people`"#), "the candidate that lost precedence is shown: {text}");
     let json = metasync(&["show", "mv", "employeeId=1003", "--rules", &rules, "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_default();
     assert_eq!(value[0]["attributes"]["account"]["rule"], "Existing directory accounts");
+    assert_eq!(value[0]["attributes"]["account"]["lost"][0]["value"], "mgarcia");
     let cs = metasync(&["show", "cs", "directory", "uid=maria.garcia,ou=people,dc=example,dc=org", "--rules", &rules]);
     assert_eq!(cs.status.code(), Some(0));
     assert!(stdout(&cs).contains("joined to metaverse object"), "{}", stdout(&cs));

@@ -4,7 +4,9 @@
 use super::Exit;
 use super::run::Format;
 use clap::{Args, Subcommand};
-use metasync_runtime::engine::describe_cs;
+use metasync_runtime::engine::{ObjectEnv, describe_cs, slots};
+use metasync_runtime::eval::{FlowValue, eval_condition, eval_flow};
+use metasync_runtime::plan::Plan;
 use metasync_runtime::model::{CsObject, Id, MvObject};
 use metasync_runtime::store::Store;
 use metasync_runtime::value::{Value, quote};
@@ -102,7 +104,7 @@ fn show_cs(o: &CsObject) -> String {
     out
 }
 
-fn show_mv(store: &dyn Store, o: &MvObject) -> Result<(String, serde_json::Value), String> {
+fn show_mv(store: &dyn Store, plan: Option<&Plan>, o: &MvObject) -> Result<(String, serde_json::Value), String> {
     let mut links = Vec::new();
     let mut link_json = Vec::new();
     for l in &o.links {
@@ -131,9 +133,55 @@ fn show_mv(store: &dyn Store, o: &MvObject) -> Result<(String, serde_json::Value
             }
         };
         out.push_str(&format!("  {k}: {}    {origin}\n", text(v)));
+        // The other contributions, and what they would have given.
+        if let Some(plan) = plan {
+            let winner = o.lineage.get(k).map(|l| (l.rule.clone(), l.cs));
+            let mut lost = Vec::new();
+            for (rule, object, value) in candidates(store, plan, o, k) {
+                if winner.as_ref().is_some_and(|(r, cs)| *r == rule && *cs == object.0) {
+                    continue;
+                }
+                out.push_str(&format!("      lost: {} from {}, rule `{rule}`\n", text(&value), object.1));
+                lost.push(json!({ "value": value.to_json(), "from": object.1, "rule": rule }));
+            }
+            if let Some(entry) = attrs.get_mut(k) {
+                entry["lost"] = serde_json::Value::Array(lost);
+            }
+        }
     }
     let value = json!({ "id": o.id, "object_type": o.object_type, "links": link_json, "attributes": attrs });
     Ok((out, value))
+}
+
+/// Every contribution to `attr` of `o`, best precedence first: `(rule, (object id, object name), value)`
+/// for each rule whose linked object is in its scope and gives a value.
+fn candidates(store: &dyn Store, plan: &Plan, o: &MvObject, attr: &str) -> Vec<(String, (Id, String), Value)> {
+    let mut out = Vec::new();
+    let Some(ty) = plan.metaverse.iter().find(|t| t.name == o.object_type) else { return out };
+    let Some(slot) = ty.attributes.iter().position(|a| a.name == attr) else { return out };
+    for c in ty.precedence.get(slot).into_iter().flatten() {
+        let Some(rule) = plan.inbound.get(usize::from(c.rule)) else { continue };
+        let Some(flow) = rule.flows.get(usize::from(c.flow)) else { continue };
+        let Some(conn) = plan.connectors.get(usize::from(rule.connector)) else { continue };
+        let Some(cs_ty) = conn.objects.get(usize::from(rule.object)) else { continue };
+        for l in o.links.iter().filter(|l| l.connector == conn.name) {
+            let Ok(Some(cs)) = store.cs(&l.connector, l.cs) else { continue };
+            if cs.object_type != cs_ty.name {
+                continue;
+            }
+            let values = slots(&cs_ty.attributes, &cs.attributes);
+            let env = ObjectEnv { values: &values, plan, store };
+            if let Some(scope) = &rule.scope
+                && !eval_condition(scope, &env).unwrap_or(false) {
+                    continue;
+                }
+            if let Ok(FlowValue::Value(v)) = eval_flow(&flow.value, &env)
+                && !v.is_null() {
+                    out.push((rule.name.clone(), (cs.id, describe_cs(&cs)), v.into_owned()));
+                }
+        }
+    }
+    out
 }
 
 fn find_mv(store: &dyn Store, selector: &str) -> Result<Vec<Id>, String> {
@@ -185,6 +233,8 @@ pub fn run(args: &ShowArgs) -> Exit {
             }
         }
         What::Mv { selector } => {
+            // With the rule set, the candidates that lost precedence are shown too.
+            let plan = super::compile::plan_of(&rules).ok().map(|(_, p)| p);
             let ids = match find_mv(&store, selector) {
                 Ok(ids) => ids,
                 Err(e) => {
@@ -199,7 +249,7 @@ pub fn run(args: &ShowArgs) -> Exit {
             let mut all = Vec::new();
             for id in ids {
                 let Ok(Some(o)) = store.mv(id) else { continue };
-                match show_mv(&store, &o) {
+                match show_mv(&store, plan.as_ref(), &o) {
                     Ok((text, value)) => {
                         if args.format == Format::Human {
                             out!("{text}");
