@@ -545,3 +545,30 @@ fn json_outputs_have_their_documented_shape() {
     shape(&preview["counts"], &counts, "preview counts");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn review_commands_human_output() {
+    let dir = std::env::temp_dir().join(format!("metasync-review-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
+    let rules = dir.to_string_lossy().to_string();
+    let steps = ["full import hr", "full import badge", "full import hrgroups", "full import directory", "full sync hr", "full sync badge", "full sync hrgroups", "full sync directory"];
+    let mut args = vec!["run", rules.as_str()];
+    for s in &steps {
+        args.push("--step");
+        args.push(s);
+    }
+    assert_eq!(metasync(&args).status.code(), Some(0));
+    let pending = metasync(&["pending", "directory", "--rules", &rules]);
+    let preview = metasync(&["preview", "badge", "B-5003", "--rules", &rules]);
+    let show = metasync(&["show", "mv", "employeeId=1003", "--rules", &rules]);
+    let search = metasync(&["search", "cs", "directory.inetOrgPerson", "employeeNumber is present", "--rules", &rules]);
+    for out in [&pending, &preview, &show, &search] {
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    insta::assert_snapshot!("pending_directory", stdout(&pending));
+    insta::assert_snapshot!("preview_badge", stdout(&preview));
+    insta::assert_snapshot!("show_mv", stdout(&show));
+    insta::assert_snapshot!("search_cs", stdout(&search));
+    let _ = std::fs::remove_dir_all(&dir);
+}
