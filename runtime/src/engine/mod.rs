@@ -16,7 +16,8 @@ use crate::model::{Counts, CsObject, Id, MvObject, ObjectIssue, StepRecord};
 use crate::plan::{self, Plan, TypeRef};
 use crate::store::{Batch, Op, Store, StoreError};
 use crate::value::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use smallvec::SmallVec;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 /// How many objects a batch changes before it is committed.
@@ -92,6 +93,10 @@ pub struct Work {
     mv: BTreeMap<Id, Option<MvObject>>,
     dirty_cs: BTreeSet<(String, Id)>,
     dirty_mv: BTreeSet<Id>,
+    /// Staged connector objects by (connector, anchor) and by (connector, lowercased DN).
+    /// Entries can be stale: a lookup checks each candidate against its staged version.
+    staged_by_anchor: HashMap<(String, String), SmallVec<[Id; 1]>>,
+    staged_by_dn: HashMap<(String, String), SmallVec<[Id; 1]>>,
     extra: Vec<Op>,
     /// Reads and evaluations so far.
     pub counters: WorkCounters,
@@ -113,6 +118,10 @@ impl Work {
     /// Stages a changed connector space object.
     pub fn put_cs(&mut self, o: CsObject) {
         let key = (o.connector.clone(), o.id);
+        if let Some(anchor) = &o.anchor {
+            note_staged(&mut self.staged_by_anchor, &o.connector, anchor.clone(), o.id);
+        }
+        note_staged(&mut self.staged_by_dn, &o.connector, o.dn.to_ascii_lowercase(), o.id);
         self.dirty_cs.insert(key.clone());
         self.cs.insert(key, Some(o));
     }
@@ -147,14 +156,17 @@ impl Work {
         self.mv.insert(id, None);
     }
 
-    /// Finds the connector object with this anchor, then with this DN (this batch included).
+    /// Finds the connector object with this anchor, then with this DN (this batch's staged
+    /// objects first).
     pub fn cs_by_key(&mut self, store: &dyn Store, connector: &str, key: &str) -> Result<Option<Id>> {
-        for ((c, id), o) in &self.cs {
-            if c == connector && self.dirty_cs.contains(&(c.clone(), *id))
-                && let Some(o) = o
-                    && (o.anchor.as_deref() == Some(key) || o.dn.eq_ignore_ascii_case(key)) {
-                        return Ok(Some(*id));
-                    }
+        let by_anchor = self.staged_by_anchor.get(&(connector.to_string(), key.to_string()));
+        let by_dn = self.staged_by_dn.get(&(connector.to_string(), key.to_ascii_lowercase()));
+        let staged = by_anchor.into_iter().chain(by_dn).flatten().copied().filter(|id| {
+            matches!(self.cs.get(&(connector.to_string(), *id)), Some(Some(o))
+                if o.anchor.as_deref() == Some(key) || o.dn.eq_ignore_ascii_case(key))
+        });
+        if let Some(id) = staged.min() {
+            return Ok(Some(id));
         }
         self.counters.store_reads += 1;
         if let Some(id) = store.cs_by_anchor(connector, key)?
@@ -222,10 +234,20 @@ impl Work {
         batch.ops.append(&mut self.extra);
         self.cs.clear();
         self.mv.clear();
+        self.staged_by_anchor.clear();
+        self.staged_by_dn.clear();
         if !batch.is_empty() {
             store.commit(batch)?;
         }
         Ok(())
+    }
+}
+
+/// Records that `id` is staged under `key`, once.
+fn note_staged(index: &mut HashMap<(String, String), SmallVec<[Id; 1]>>, connector: &str, key: String, id: Id) {
+    let ids = index.entry((connector.to_string(), key)).or_default();
+    if !ids.contains(&id) {
+        ids.push(id);
     }
 }
 
@@ -344,5 +366,57 @@ pub fn context(e: &EvalError, rule: &str, flow: Option<&str>, object: &str) -> S
     match flow {
         Some(attr) => format!("rule `{rule}`, flow into `{attr}`, object {object}: {e}"),
         None => format!("rule `{rule}`, object {object}: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Work;
+    use crate::model::{CsKind, CsObject};
+    use crate::store::memory::MemoryStore;
+    use std::collections::BTreeMap;
+
+    fn staged(id: u64, dn: &str, anchor: Option<&str>) -> CsObject {
+        CsObject {
+            id,
+            connector: "ldap".into(),
+            object_type: "person".into(),
+            dn: dn.into(),
+            anchor: anchor.map(str::to_string),
+            kind: CsKind::Staging,
+            attributes: BTreeMap::new(),
+            link: None,
+            explicit_disconnector: false,
+            provisioned_by: None,
+            pending_import: None,
+            pending_export: None,
+            export_memory: BTreeMap::new(),
+            referrers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn staged_lookup_follows_the_latest_version() {
+        let store = MemoryStore::new();
+        let mut work = Work::default();
+        work.put_cs(staged(7, "uid=ann,ou=people", Some("a-7")));
+        work.put_cs(staged(3, "UID=Ann,ou=People", None));
+        let find = |work: &mut Work, key: &str| work.cs_by_key(&store, "ldap", key).ok().flatten();
+        // Both match the DN case-insensitively: the smaller id wins, as in id order.
+        assert_eq!(find(&mut work, "uid=ANN,ou=people"), Some(3));
+        assert_eq!(find(&mut work, "a-7"), Some(7));
+        assert_eq!(work.cs_by_key(&store, "other", "a-7").ok().flatten(), None);
+        // A rename leaves a stale index entry that must not match.
+        work.put_cs(staged(3, "uid=bob,ou=people", None));
+        assert_eq!(find(&mut work, "uid=ann,ou=people"), Some(7));
+        assert_eq!(find(&mut work, "uid=bob,ou=people"), Some(3));
+        // A deletion hides the object; a commit forgets the batch.
+        work.delete_cs("ldap", 7);
+        assert_eq!(find(&mut work, "a-7"), None);
+        assert_eq!(find(&mut work, "uid=ann,ou=people"), None);
+        work.put_cs(staged(9, "uid=cy,ou=people", Some("c-9")));
+        work.cs.clear();
+        work.dirty_cs.clear();
+        assert_eq!(find(&mut work, "c-9"), None, "an index entry without a staged object is stale");
     }
 }
