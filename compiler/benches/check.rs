@@ -19,7 +19,10 @@ fn generate() -> (String, String) {
     for c in 0..CONNECTORS {
         let _ = writeln!(s, "connector src{c}: csv {{\n    path = \"data/src{c}.csv\"\n    delimiter = \";\"");
         for o in 0..2 {
-            let _ = writeln!(s, "    object obj{o} {{\n        anchor id: string\n        status: string\n        manager: ref obj0?");
+            let _ = writeln!(
+                s,
+                "    object obj{o} {{\n        anchor id: string\n        status: string\n        manager: ref obj0?"
+            );
             for a in 0..ATTRS {
                 let opt = if a % 3 == 0 { "?" } else { "" };
                 let _ = writeln!(s, "        attr{a}: string{opt}");
@@ -28,7 +31,10 @@ fn generate() -> (String, String) {
         }
         let _ = writeln!(s, "}}\n");
     }
-    let _ = writeln!(s, "metaverse {{\n    person {{\n        id: string\n        manager: ref person?\n        count: integer");
+    let _ = writeln!(
+        s,
+        "metaverse {{\n    person {{\n        id: string\n        manager: ref person?\n        count: integer"
+    );
     for c in 0..CONNECTORS {
         for o in 0..2 {
             for a in 0..ATTRS {
@@ -40,7 +46,10 @@ fn generate() -> (String, String) {
     let mut rule = 0;
     for c in 0..CONNECTORS {
         for o in 0..2 {
-            let _ = writeln!(s, "inbound \"in {rule}\" src{c}.obj{o} -> person {{\n    precedence {rule}\n    scope status != \"terminated\" and (attr1 in [\"a\", \"b\", \"c\"] or attr0 is present)\n    join id == lower(trim(id))\n    project\n    flow {{");
+            let _ = writeln!(
+                s,
+                "inbound \"in {rule}\" src{c}.obj{o} -> person {{\n    precedence {rule}\n    scope status != \"terminated\" and (attr1 in [\"a\", \"b\", \"c\"] or attr0 is present)\n    join id == lower(trim(id))\n    project\n    flow {{"
+            );
             if rule == 0 {
                 let _ = writeln!(s, "        id <- id\n        manager <- manager\n        count <- count + 1");
             }
@@ -54,7 +63,10 @@ fn generate() -> (String, String) {
                 let _ = writeln!(s, "        m{c}_{o}_{a} <- {expr}");
             }
             let _ = writeln!(s, "    }}\n}}\n");
-            let _ = writeln!(s, "outbound \"out {rule}\" person -> src{c}.obj{o} {{\n    scope m{c}_{o}_0 is present\n    deprovision disconnect\n    flow {{");
+            let _ = writeln!(
+                s,
+                "outbound \"out {rule}\" person -> src{c}.obj{o} {{\n    scope m{c}_{o}_0 is present\n    deprovision disconnect\n    flow {{"
+            );
             for a in 1..ATTRS {
                 let _ = writeln!(s, "        attr{a} <- m{c}_{o}_{a} ?? \"-\"");
             }
@@ -67,7 +79,10 @@ fn generate() -> (String, String) {
         let _ = writeln!(s, "    full import src{c}\n    full sync src{c}\n    export src{c}");
     }
     let _ = writeln!(s, "}}");
-    let edited = s.replace("m5_1_2 <- if status == \"active\" then trim(attr2) else null", "m5_1_2 <- if status == \"inactive\" then trim(attr2) else null");
+    let edited = s.replace(
+        "m5_1_2 <- if status == \"active\" then trim(attr2) else null",
+        "m5_1_2 <- if status == \"inactive\" then trim(attr2) else null",
+    );
     (s, edited)
 }
 

@@ -154,7 +154,9 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> FileItems<'_> {
             diagnostics.push(
                 Diagnostic::new(Code::E0001, seg.span, format!("expected an item, found `{}`", shown.trim()))
                     .with_label("not part of any item")
-                    .with_help("a file holds `connector`, `metaverse`, `inbound`, `outbound`, `profile` and `test` items"),
+                    .with_help(
+                        "a file holds `connector`, `metaverse`, `inbound`, `outbound`, `profile` and `test` items",
+                    ),
             );
             continue;
         }
@@ -168,7 +170,9 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> FileItems<'_> {
         if !bad.is_empty() {
             // The pest error at the bad token says nothing more than E0002 does.
             let parsed = Arc::make_mut(&mut parsed);
-            parsed.diagnostics.retain(|d| d.code != Code::E0001 || !bad.iter().any(|b| b.start == d.primary.span.start));
+            parsed
+                .diagnostics
+                .retain(|d| d.code != Code::E0001 || !bad.iter().any(|b| b.start == d.primary.span.start));
             for (i, span) in bad.iter().enumerate() {
                 let slice = item_text.get(span.range()).unwrap_or("");
                 let diag = if slice.starts_with('"') || slice.starts_with("r\"") {
@@ -178,7 +182,9 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> FileItems<'_> {
                 } else {
                     Diagnostic::new(Code::E0002, *span, format!("unexpected character `{}`", slice.escape_debug()))
                         .with_label("not part of the language")
-                        .with_help("names are letters, digits and `_`; quote other names with backticks: `` `msDS-attr` ``")
+                        .with_help(
+                            "names are letters, digits and `_`; quote other names with backticks: `` `msDS-attr` ``",
+                        )
                 };
                 parsed.diagnostics.insert(i, diag);
             }
@@ -214,8 +220,11 @@ pub fn check(db: &dyn Db) -> Vec<FileDiagnostic> {
         out.push(absolute(db, finding));
     }
     out.sort_by(|a, b| {
-        (a.path.as_str(), a.diagnostic.primary.span.start, a.diagnostic.code)
-            .cmp(&(b.path.as_str(), b.diagnostic.primary.span.start, b.diagnostic.code))
+        (a.path.as_str(), a.diagnostic.primary.span.start, a.diagnostic.code).cmp(&(
+            b.path.as_str(),
+            b.diagnostic.primary.span.start,
+            b.diagnostic.code,
+        ))
     });
     out.dedup();
     out

@@ -5,11 +5,11 @@
 //! heads) → [`typeck`] (per-item checks) and [`workspace`] (cross-item checks), all as salsa
 //! queries in [`db`]; [`diagnostics`] renders the findings.
 
+pub mod cli;
 pub mod db;
 pub mod diagnostics;
 pub mod lower;
 pub mod playground;
-pub mod cli;
 pub mod resolve;
 pub mod ruleset;
 pub mod span;

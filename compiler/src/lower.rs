@@ -87,8 +87,18 @@ fn attribute(a: &AttrSchema) -> plan::Attribute {
 impl<'s, 'db> Lowerer<'s, 'db> {
     /// A lowering context over `schema`.
     pub fn new(schema: &'s Schema<'db>) -> Lowerer<'s, 'db> {
-        let connectors = schema.connectors.keys().enumerate().filter_map(|(i, k)| Some((k.as_str(), u16::try_from(i).ok()?))).collect();
-        let mv_types = schema.mv_types.keys().enumerate().filter_map(|(i, k)| Some((k.as_str(), u16::try_from(i).ok()?))).collect();
+        let connectors = schema
+            .connectors
+            .keys()
+            .enumerate()
+            .filter_map(|(i, k)| Some((k.as_str(), u16::try_from(i).ok()?)))
+            .collect();
+        let mv_types = schema
+            .mv_types
+            .keys()
+            .enumerate()
+            .filter_map(|(i, k)| Some((k.as_str(), u16::try_from(i).ok()?)))
+            .collect();
         Lowerer { schema, locals: std::cell::RefCell::new(Vec::new()), connectors, mv_types }
     }
 
@@ -97,16 +107,28 @@ impl<'s, 'db> Lowerer<'s, 'db> {
     }
 
     fn mv_type(&self, name: &str) -> Result<(u16, &'s TypeSchema<'db>), LowerError> {
-        let i = self.mv_types.get(name).copied().ok_or_else(|| LowerError(format!("unknown metaverse type `{name}`")))?;
+        let i =
+            self.mv_types.get(name).copied().ok_or_else(|| LowerError(format!("unknown metaverse type `{name}`")))?;
         let t = self.schema.mv_types.get(name).ok_or_else(|| LowerError(format!("unknown metaverse type `{name}`")))?;
         Ok((i, t))
     }
 
     fn cs_type(&self, connector: &str, object: &str) -> Result<(u16, u16, &'s TypeSchema<'db>), LowerError> {
         let c = self.connector(connector)?;
-        let conn = self.schema.connectors.get(connector).ok_or_else(|| LowerError(format!("unknown connector `{connector}`")))?;
-        let o = conn.objects.keys().position(|k| k == object).ok_or_else(|| LowerError(format!("unknown object type `{connector}.{object}`")))?;
-        let t = conn.objects.get(object).ok_or_else(|| LowerError(format!("unknown object type `{connector}.{object}`")))?;
+        let conn = self
+            .schema
+            .connectors
+            .get(connector)
+            .ok_or_else(|| LowerError(format!("unknown connector `{connector}`")))?;
+        let o = conn
+            .objects
+            .keys()
+            .position(|k| k == object)
+            .ok_or_else(|| LowerError(format!("unknown object type `{connector}.{object}`")))?;
+        let t = conn
+            .objects
+            .get(object)
+            .ok_or_else(|| LowerError(format!("unknown object type `{connector}.{object}`")))?;
         Ok((c, index(o)?, t))
     }
 
@@ -141,7 +163,9 @@ impl<'s, 'db> Lowerer<'s, 'db> {
             }
             ExprKind::Lambda(..) => return fail("a binding outside `select`, `where` or `with`"),
             ExprKind::Call(name, args) if crate::typeck::expr::BindingForm::of(&name.text).is_some() => {
-                let (Some(first), Some(ast::Expr { kind: ExprKind::Lambda(param, body), .. })) = (args.first(), args.get(1)) else {
+                let (Some(first), Some(ast::Expr { kind: ExprKind::Lambda(param, body), .. })) =
+                    (args.first(), args.get(1))
+                else {
                     return fail(format!("`{}` needs a value and a binding", name.text));
                 };
                 let (value, target) = self.expr_typed(first, scope)?;
@@ -150,8 +174,12 @@ impl<'s, 'db> Lowerer<'s, 'db> {
                 self.locals.borrow_mut().pop();
                 let (lowered_body, body_target) = lowered_body?;
                 match crate::typeck::expr::BindingForm::of(&name.text) {
-                    Some(crate::typeck::expr::BindingForm::Select) => (Expr::Select(Box::new(value), Box::new(lowered_body)), body_target),
-                    Some(crate::typeck::expr::BindingForm::Where) => (Expr::Where(Box::new(value), Box::new(lowered_body)), target),
+                    Some(crate::typeck::expr::BindingForm::Select) => {
+                        (Expr::Select(Box::new(value), Box::new(lowered_body)), body_target)
+                    }
+                    Some(crate::typeck::expr::BindingForm::Where) => {
+                        (Expr::Where(Box::new(value), Box::new(lowered_body)), target)
+                    }
                     _ => (Expr::With(Box::new(value), Box::new(lowered_body)), body_target),
                 }
             }
@@ -160,10 +188,13 @@ impl<'s, 'db> Lowerer<'s, 'db> {
                     Scope::Cs { connector, ty, .. } => (ty, Some(connector)),
                     Scope::Mv(ty) => (ty, None),
                 };
-                let slot = slot_of(ty, &name.text).ok_or_else(|| LowerError(format!("unknown attribute `{}`", name.text)))?;
+                let slot =
+                    slot_of(ty, &name.text).ok_or_else(|| LowerError(format!("unknown attribute `{}`", name.text)))?;
                 let target = match ty.attrs.get(&name.text).map(|a| &a.base) {
                     Some(AttrBase::Ref(t)) => Some(match (cs, scope) {
-                        (Some(c), Scope::Cs { connector_name, .. }) => TypeRef::Cs(c, self.cs_type(connector_name, t)?.1),
+                        (Some(c), Scope::Cs { connector_name, .. }) => {
+                            TypeRef::Cs(c, self.cs_type(connector_name, t)?.1)
+                        }
                         _ => TypeRef::Mv(self.mv_type(t)?.0),
                     }),
                     _ => None,
@@ -172,16 +203,38 @@ impl<'s, 'db> Lowerer<'s, 'db> {
             }
             ExprKind::Member(inner, name) => {
                 let (base, target) = self.expr_typed(inner, scope)?;
-                let Some(target) = target else { return fail(format!("`.{}` on a value that is not a reference", name.text)) };
+                let Some(target) = target else {
+                    return fail(format!("`.{}` on a value that is not a reference", name.text));
+                };
                 let (ty, connector) = match target {
                     TypeRef::Cs(c, o) => {
-                        let conn = self.schema.connectors.values().nth(usize::from(c)).ok_or_else(|| LowerError("bad connector index".into()))?;
-                        let cname = self.schema.connectors.keys().nth(usize::from(c)).map(String::as_str).unwrap_or_default();
-                        (conn.objects.values().nth(usize::from(o)).ok_or_else(|| LowerError("bad object index".into()))?, Some((c, cname)))
+                        let conn = self
+                            .schema
+                            .connectors
+                            .values()
+                            .nth(usize::from(c))
+                            .ok_or_else(|| LowerError("bad connector index".into()))?;
+                        let cname =
+                            self.schema.connectors.keys().nth(usize::from(c)).map(String::as_str).unwrap_or_default();
+                        (
+                            conn.objects
+                                .values()
+                                .nth(usize::from(o))
+                                .ok_or_else(|| LowerError("bad object index".into()))?,
+                            Some((c, cname)),
+                        )
                     }
-                    TypeRef::Mv(t) => (self.schema.mv_types.values().nth(usize::from(t)).ok_or_else(|| LowerError("bad type index".into()))?, None),
+                    TypeRef::Mv(t) => (
+                        self.schema
+                            .mv_types
+                            .values()
+                            .nth(usize::from(t))
+                            .ok_or_else(|| LowerError("bad type index".into()))?,
+                        None,
+                    ),
                 };
-                let attr = slot_of(ty, &name.text).ok_or_else(|| LowerError(format!("unknown attribute `{}`", name.text)))?;
+                let attr =
+                    slot_of(ty, &name.text).ok_or_else(|| LowerError(format!("unknown attribute `{}`", name.text)))?;
                 let next = match ty.attrs.get(&name.text).map(|a| &a.base) {
                     Some(AttrBase::Ref(t)) => Some(match connector {
                         Some((c, cname)) => TypeRef::Cs(c, self.cs_type(cname, t)?.1),
@@ -192,7 +245,8 @@ impl<'s, 'db> Lowerer<'s, 'db> {
                 (Expr::Member { base: Box::new(base), target, attr }, next)
             }
             ExprKind::Call(name, args) => {
-                let sig = metasync_runtime::builtins::lookup(&name.text).ok_or_else(|| LowerError(format!("unknown function `{}`", name.text)))?;
+                let sig = metasync_runtime::builtins::lookup(&name.text)
+                    .ok_or_else(|| LowerError(format!("unknown function `{}`", name.text)))?;
                 let args = args.iter().map(|a| self.expr(a, scope)).collect::<Result<Vec<_>, _>>()?;
                 (Expr::Call { function: plan::Function(sig), args }, None)
             }
@@ -200,13 +254,20 @@ impl<'s, 'db> Lowerer<'s, 'db> {
                 let (c, o, _) = self.cs_type(&cs.connector.text, &cs.object.text)?;
                 (Expr::Ref { connector: c, object: o, key: b(key)? }, Some(TypeRef::Cs(c, o)))
             }
-            ExprKind::List(items) => (Expr::List(items.iter().map(|i| self.expr(i, scope)).collect::<Result<Vec<_>, _>>()?), None),
+            ExprKind::List(items) => {
+                (Expr::List(items.iter().map(|i| self.expr(i, scope)).collect::<Result<Vec<_>, _>>()?), None)
+            }
             ExprKind::Unary(UnaryOp::Neg, inner) => match &inner.kind {
-                ExprKind::Literal(Literal::Integer(n)) => (Expr::Const(Value::Integer(n.checked_neg().ok_or_else(|| LowerError("integer overflow".into()))?)), None),
+                ExprKind::Literal(Literal::Integer(n)) => (
+                    Expr::Const(Value::Integer(n.checked_neg().ok_or_else(|| LowerError("integer overflow".into()))?)),
+                    None,
+                ),
                 _ => (Expr::Neg(b(inner)?), None),
             },
             ExprKind::Unary(UnaryOp::Not, inner) => (Expr::Not(b(inner)?), None),
-            ExprKind::Presence { expr, when_present } => (Expr::Present { value: b(expr)?, when_present: *when_present }, None),
+            ExprKind::Presence { expr, when_present } => {
+                (Expr::Present { value: b(expr)?, when_present: *when_present }, None)
+            }
             ExprKind::If(c, t, o) => {
                 let (then, target) = self.expr_typed(t, scope)?;
                 (Expr::If(b(c)?, Box::new(then), b(o)?), target)
@@ -272,14 +333,19 @@ pub fn lower(db: &dyn Db) -> Result<Plan, LowerError> {
     // Connectors.
     let mut connectors = Vec::new();
     for (name, conn) in &schema.connectors {
-        let Some(ItemAst::Connector(c)) = &conn.item.parsed(db).ast else { return fail(format!("connector `{name}` did not parse")) };
-        let kind = registry::kind(&c.kind.text).ok_or_else(|| LowerError(format!("unknown connector kind `{}`", c.kind.text)))?;
+        let Some(ItemAst::Connector(c)) = &conn.item.parsed(db).ast else {
+            return fail(format!("connector `{name}` did not parse"));
+        };
+        let kind = registry::kind(&c.kind.text)
+            .ok_or_else(|| LowerError(format!("unknown connector kind `{}`", c.kind.text)))?;
         let mut settings: Vec<(String, plan::Setting)> = Vec::new();
         for s in &c.settings {
             let value = match &s.value {
                 ast::SettingValue::Env(n) => plan::Setting::Env(n.value.clone()),
                 ast::SettingValue::Secret(n) => plan::Setting::Secret(n.value.clone()),
-                ast::SettingValue::Literal(e) => plan::Setting::Literal(constant(&lw, &lw.expr(e, Scope::Mv(&empty_type(conn.item)))?)?),
+                ast::SettingValue::Literal(e) => {
+                    plan::Setting::Literal(constant(&lw, &lw.expr(e, Scope::Mv(&empty_type(conn.item)))?)?)
+                }
             };
             settings.push((s.name.text.clone(), value));
         }
@@ -296,22 +362,41 @@ pub fn lower(db: &dyn Db) -> Result<Plan, LowerError> {
                 dn: k.dn.value.clone(),
             })
             .collect();
-        let mut capabilities: Vec<(String, String)> =
-            kind.capabilities.iter().map(|cap| (cap.name.to_string(), capability_value(kind, c, cap.name).unwrap_or_default())).collect();
+        let mut capabilities: Vec<(String, String)> = kind
+            .capabilities
+            .iter()
+            .map(|cap| (cap.name.to_string(), capability_value(kind, c, cap.name).unwrap_or_default()))
+            .collect();
         capabilities.sort();
         let ci = lw.connector(name)?;
         let mut objects = Vec::new();
         for (oname, ty) in &conn.objects {
-            let anchor = ty.anchor.as_deref().and_then(|a| slot_of(ty, a)).ok_or_else(|| LowerError(format!("`{name}.{oname}` has no anchor")))?;
+            let anchor = ty
+                .anchor
+                .as_deref()
+                .and_then(|a| slot_of(ty, a))
+                .ok_or_else(|| LowerError(format!("`{name}.{oname}` has no anchor")))?;
             let filters = c
                 .filters
                 .iter()
                 .filter(|f| &f.object.text == oname)
                 .map(|f| lw.expr(&f.condition, Scope::Cs { connector: ci, connector_name: name, ty }))
                 .collect::<Result<Vec<_>, _>>()?;
-            objects.push(plan::ObjectType { name: oname.clone(), attributes: ty.attrs.values().map(attribute).collect(), anchor, filters });
+            objects.push(plan::ObjectType {
+                name: oname.clone(),
+                attributes: ty.attrs.values().map(attribute).collect(),
+                anchor,
+                filters,
+            });
         }
-        connectors.push(plan::Connector { name: name.clone(), kind: kind.name.to_string(), settings, containers, capabilities, objects });
+        connectors.push(plan::Connector {
+            name: name.clone(),
+            kind: kind.name.to_string(),
+            settings,
+            containers,
+            capabilities,
+            objects,
+        });
     }
 
     // Rules.
@@ -326,7 +411,10 @@ pub fn lower(db: &dyn Db) -> Result<Plan, LowerError> {
         }
     }
     let precedence_of = |r: &ast::Rule| {
-        r.clauses.iter().find_map(|c| if let ast::Clause::Precedence(p, _) = c { Some(*p) } else { None }).unwrap_or(crate::typeck::DEFAULT_PRECEDENCE)
+        r.clauses
+            .iter()
+            .find_map(|c| if let ast::Clause::Precedence(p, _) = c { Some(*p) } else { None })
+            .unwrap_or(crate::typeck::DEFAULT_PRECEDENCE)
     };
     inbound_src.sort_by(|a, b| (precedence_of(a.1), &a.1.name.value).cmp(&(precedence_of(b.1), &b.1.name.value)));
     outbound_src.sort_by(|a, b| a.1.name.value.cmp(&b.1.name.value));
@@ -354,7 +442,8 @@ pub fn lower(db: &dyn Db) -> Result<Plan, LowerError> {
                 ast::Clause::Join(matches, _) => {
                     let mut criterion = Vec::new();
                     for jm in matches {
-                        let mv_attr = slot_of(mv, &jm.mv_attr.text).ok_or_else(|| LowerError(format!("unknown attribute `{}`", jm.mv_attr.text)))?;
+                        let mv_attr = slot_of(mv, &jm.mv_attr.text)
+                            .ok_or_else(|| LowerError(format!("unknown attribute `{}`", jm.mv_attr.text)))?;
                         criterion.push(plan::JoinMatch { mv_attr, value: lw.expr(&jm.value, scope)? });
                     }
                     rule.joins.push(criterion);
@@ -389,7 +478,9 @@ pub fn lower(db: &dyn Db) -> Result<Plan, LowerError> {
         for clause in &r.clauses {
             match clause {
                 ast::Clause::Scope(e, _) => rule.scope = Some(lw.expr(e, scope)?),
-                ast::Clause::Provision(dn, _) => rule.provision = Some(dn.as_ref().map(|d| lw.expr(d, scope)).transpose()?),
+                ast::Clause::Provision(dn, _) => {
+                    rule.provision = Some(dn.as_ref().map(|d| lw.expr(d, scope)).transpose()?)
+                }
                 ast::Clause::Deprovision(action, _) => {
                     rule.deprovision = match action {
                         ast::DeprovisionAction::Delete => plan::Deprovision::Delete,
@@ -417,7 +508,9 @@ pub fn lower(db: &dyn Db) -> Result<Plan, LowerError> {
                     let deletion = if d.from.is_empty() {
                         plan::Deletion::LastLink
                     } else {
-                        plan::Deletion::Authoritative(d.from.iter().map(|n| lw.connector(&n.text)).collect::<Result<Vec<_>, _>>()?)
+                        plan::Deletion::Authoritative(
+                            d.from.iter().map(|n| lw.connector(&n.text)).collect::<Result<Vec<_>, _>>()?,
+                        )
                     };
                     deletions.entry(t.name.text.clone()).or_insert(deletion);
                 }
@@ -438,7 +531,12 @@ pub fn lower(db: &dyn Db) -> Result<Plan, LowerError> {
         for (ri, r) in inbound.iter().enumerate().filter(|(_, r)| r.mv_type == mi) {
             for (fi, f) in r.flows.iter().enumerate() {
                 if let Some(list) = precedence.get_mut(usize::from(f.target)) {
-                    list.push(plan::Contribution { rule: index(ri)?, flow: index(fi)?, precedence: r.precedence, union: f.merge == plan::Merge::Union });
+                    list.push(plan::Contribution {
+                        rule: index(ri)?,
+                        flow: index(fi)?,
+                        precedence: r.precedence,
+                        union: f.merge == plan::Merge::Union,
+                    });
                 }
             }
         }
@@ -482,7 +580,8 @@ pub fn lower(db: &dyn Db) -> Result<Plan, LowerError> {
     }
     profiles.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let mut plan = Plan { format: plan::FORMAT, hash: String::new(), connectors, metaverse, inbound, outbound, profiles, tests };
+    let mut plan =
+        Plan { format: plan::FORMAT, hash: String::new(), connectors, metaverse, inbound, outbound, profiles, tests };
     plan.hash = plan.content_hash();
     Ok(plan)
 }
@@ -491,10 +590,21 @@ fn empty_type<'db>(item: Item<'db>) -> TypeSchema<'db> {
     TypeSchema { item, span: Span::default(), attrs: BTreeMap::new(), anchor: None }
 }
 
-fn lower_flow<'s, 'db>(lw: &Lowerer<'s, 'db>, f: &ast::Flow, target: &TypeSchema<'db>, scope: Scope<'s, 'db>, location: plan::Location) -> Result<plan::Flow, LowerError> {
-    let slot = slot_of(target, &f.target.text).ok_or_else(|| LowerError(format!("unknown attribute `{}`", f.target.text)))?;
+fn lower_flow<'s, 'db>(
+    lw: &Lowerer<'s, 'db>,
+    f: &ast::Flow,
+    target: &TypeSchema<'db>,
+    scope: Scope<'s, 'db>,
+    location: plan::Location,
+) -> Result<plan::Flow, LowerError> {
+    let slot =
+        slot_of(target, &f.target.text).ok_or_else(|| LowerError(format!("unknown attribute `{}`", f.target.text)))?;
     let (value, references) = lw.expr_typed(&f.value, scope)?;
-    let references = if target.attrs.get(&f.target.text).is_some_and(|a| matches!(a.base, AttrBase::Ref(_))) { references } else { None };
+    let references = if target.attrs.get(&f.target.text).is_some_and(|a| matches!(a.base, AttrBase::Ref(_))) {
+        references
+    } else {
+        None
+    };
     Ok(plan::Flow {
         target: slot,
         value,
@@ -517,8 +627,14 @@ fn constant(lw: &Lowerer<'_, '_>, e: &Expr) -> Result<Value, LowerError> {
         Expr::Const(v) => Ok(v.clone()),
         Expr::List(items) => items.iter().map(|i| constant(lw, i)).collect::<Result<Vec<_>, _>>().map(Value::List),
         Expr::Ref { connector, object, key } => {
-            let (cname, conn) = lw.schema.connectors.iter().nth(usize::from(*connector)).ok_or_else(|| LowerError("bad connector index".into()))?;
-            let oname = conn.objects.keys().nth(usize::from(*object)).ok_or_else(|| LowerError("bad object index".into()))?;
+            let (cname, conn) = lw
+                .schema
+                .connectors
+                .iter()
+                .nth(usize::from(*connector))
+                .ok_or_else(|| LowerError("bad connector index".into()))?;
+            let oname =
+                conn.objects.keys().nth(usize::from(*object)).ok_or_else(|| LowerError("bad object index".into()))?;
             let tag = |k: Value| match k {
                 Value::String(s) => Ok(Value::Reference(format!("{cname}.{oname}/{s}"))),
                 other => fail(format!("a reference key must be a string, not {}", other.to_literal())),
@@ -535,21 +651,35 @@ fn constant(lw: &Lowerer<'_, '_>, e: &Expr) -> Result<Value, LowerError> {
 /// A record value converted to the attribute's kind (text written for GUIDs and references).
 fn record_value(value: Value, attr: &plan::Attribute) -> Result<Value, LowerError> {
     Ok(match (value, attr.kind) {
-        (Value::String(s), ValueKind::Guid) => Value::Guid(metasync_runtime::value::parse_guid(&s).ok_or_else(|| LowerError(format!("`{s}` is not a GUID")))?),
+        (Value::String(s), ValueKind::Guid) => Value::Guid(
+            metasync_runtime::value::parse_guid(&s).ok_or_else(|| LowerError(format!("`{s}` is not a GUID")))?,
+        ),
         (Value::String(s), ValueKind::Reference) => Value::Reference(s),
         (Value::List(items), kind) => Value::List(
-            items.into_iter().map(|v| record_value(v, &plan::Attribute { kind, many: false, ..attr.clone() })).collect::<Result<Vec<_>, _>>()?,
+            items
+                .into_iter()
+                .map(|v| record_value(v, &plan::Attribute { kind, many: false, ..attr.clone() }))
+                .collect::<Result<Vec<_>, _>>()?,
         ),
         (v, _) => v,
     })
 }
 
-fn lower_record<'s, 'db>(lw: &Lowerer<'s, 'db>, record: &ast::Record, ty: &TypeSchema<'db>) -> Result<Vec<(u16, Value)>, LowerError> {
+fn lower_record<'s, 'db>(
+    lw: &Lowerer<'s, 'db>,
+    record: &ast::Record,
+    ty: &TypeSchema<'db>,
+) -> Result<Vec<(u16, Value)>, LowerError> {
     let mut out = Vec::new();
     for f in &record.fields {
-        let slot = slot_of(ty, &f.name.text).ok_or_else(|| LowerError(format!("unknown attribute `{}`", f.name.text)))?;
+        let slot =
+            slot_of(ty, &f.name.text).ok_or_else(|| LowerError(format!("unknown attribute `{}`", f.name.text)))?;
         let value = constant(lw, &lw.expr(&f.value, Scope::Mv(&empty_type(ty.item)))?)?;
-        let attr = ty.attrs.get(&f.name.text).map(attribute).ok_or_else(|| LowerError(format!("unknown attribute `{}`", f.name.text)))?;
+        let attr = ty
+            .attrs
+            .get(&f.name.text)
+            .map(attribute)
+            .ok_or_else(|| LowerError(format!("unknown attribute `{}`", f.name.text)))?;
         out.push((slot, record_value(value, &attr)?));
     }
     out.sort_by_key(|(slot, _)| *slot);
@@ -562,7 +692,12 @@ fn lower_test<'s, 'db>(
     t: &ast::Test,
     location: &dyn Fn(Item<'db>, Span) -> plan::Location,
 ) -> Result<plan::Test, LowerError> {
-    let mut test = plan::Test { name: t.name.value.clone(), given: Vec::new(), expect: Vec::new(), location: location(item, t.name.span) };
+    let mut test = plan::Test {
+        name: t.name.value.clone(),
+        given: Vec::new(),
+        expect: Vec::new(),
+        location: location(item, t.name.span),
+    };
     for stmt in &t.statements {
         match stmt {
             ast::TestStmt::Given(g) => {
@@ -592,14 +727,27 @@ fn lower_test<'s, 'db>(
                             ast::ExportChange::Update => plan::ExportChange::Update,
                             ast::ExportChange::Delete => plan::ExportChange::Delete,
                         };
-                        (plan::ExpectTarget::Export { change, connector: c, object: o, dn: dn.as_ref().map(|d| d.value.clone()) }, ty)
+                        (
+                            plan::ExpectTarget::Export {
+                                change,
+                                connector: c,
+                                object: o,
+                                dn: dn.as_ref().map(|d| d.value.clone()),
+                            },
+                            ty,
+                        )
                     }
                 };
                 let values = match &e.record {
                     Some(r) => lower_record(lw, r, ty)?,
                     None => Vec::new(),
                 };
-                test.expect.push(plan::Expectation { negated: e.negated, target, values, location: location(item, e.span) });
+                test.expect.push(plan::Expectation {
+                    negated: e.negated,
+                    target,
+                    values,
+                    location: location(item, e.span),
+                });
             }
         }
     }

@@ -80,7 +80,9 @@ pub fn evaluate(expr_text: &str, object: &Map<String, Json>) -> Result<Evaluated
         let base = if many { format!("[{}]", kind.keyword()) } else { kind.keyword().to_string() };
         attrs.push((name.clone(), kind, format!("{base}{}", if optional { "?" } else { "" })));
     }
-    let mut text = format!("connector input: jsonl {{\n    path = \"object.jsonl\"\n    object object {{\n        anchor {ROW}: string\n");
+    let mut text = format!(
+        "connector input: jsonl {{\n    path = \"object.jsonl\"\n    object object {{\n        anchor {ROW}: string\n"
+    );
     for (name, _, ty) in &attrs {
         text.push_str(&format!("        `{name}`: {ty}\n"));
     }
@@ -103,9 +105,10 @@ pub fn evaluate(expr_text: &str, object: &Map<String, Json>) -> Result<Evaluated
         return Err(EvalFailure::Diagnostics(diags));
     }
     let connector = 0;
-    let lowered = Lowerer::new(schema)
-        .expr(&expr, Scope::Cs { connector, connector_name: "input", ty })
-        .map_err(|e| EvalFailure::Diagnostics(vec![Diagnostic::new(Code::E0001, Span::new(0, expr_text.len()), e.0)]))?;
+    let lowered =
+        Lowerer::new(schema).expr(&expr, Scope::Cs { connector, connector_name: "input", ty }).map_err(|e| {
+            EvalFailure::Diagnostics(vec![Diagnostic::new(Code::E0001, Span::new(0, expr_text.len()), e.0)])
+        })?;
     let mut values = Vec::with_capacity(ty.attrs.len());
     for (name, attr) in &ty.attrs {
         let json = object.get(name).unwrap_or(&Json::Null);

@@ -7,8 +7,8 @@
 
 use crate::db::{Db, Item, Workspace, all_items};
 use crate::span::Span;
-use crate::syntax::segment::ItemKind;
 use crate::syntax::ast::{self, BaseType, ItemAst, Operation};
+use crate::syntax::segment::ItemKind;
 use metasync_runtime::connectors::registry::{self, KindSpec};
 use metasync_runtime::value::ValueKind;
 use std::collections::{BTreeMap, BTreeSet};
@@ -143,14 +143,15 @@ fn type_schema<'db>(item: Item<'db>, span: Span, attrs: &[ast::AttrDecl]) -> Typ
 pub fn capability_value(kind: &KindSpec, connector: &ast::Connector, name: &str) -> Option<String> {
     for setting in connector.capabilities.iter().rev() {
         if setting.name.text == name
-            && let ast::SettingValue::Literal(e) = &setting.value {
-                match &e.kind {
-                    ast::ExprKind::Literal(ast::Literal::String(s)) => return Some(s.clone()),
-                    ast::ExprKind::Literal(ast::Literal::Boolean(b)) => return Some(b.to_string()),
-                    ast::ExprKind::Literal(ast::Literal::Integer(n)) => return Some(n.to_string()),
-                    _ => {}
-                }
+            && let ast::SettingValue::Literal(e) = &setting.value
+        {
+            match &e.kind {
+                ast::ExprKind::Literal(ast::Literal::String(s)) => return Some(s.clone()),
+                ast::ExprKind::Literal(ast::Literal::Boolean(b)) => return Some(b.to_string()),
+                ast::ExprKind::Literal(ast::Literal::Integer(n)) => return Some(n.to_string()),
+                _ => {}
             }
+        }
     }
     kind.capability(name).map(|c| c.value.trim_matches('"').to_string())
 }
@@ -223,11 +224,7 @@ pub struct RuleHeads {
 impl RuleHeads {
     /// The metaverse types that objects of `connector.object` join or project to.
     pub fn mv_types_of(&self, connector: &str, object: &str) -> Vec<&str> {
-        self.inbound
-            .iter()
-            .filter(|(c, o, _)| c == connector && o == object)
-            .map(|(_, _, m)| m.as_str())
-            .collect()
+        self.inbound.iter().filter(|(c, o, _)| c == connector && o == object).map(|(_, _, m)| m.as_str()).collect()
     }
 }
 
@@ -240,7 +237,8 @@ pub fn rule_heads(db: &dyn Db, _ws: Workspace) -> RuleHeads {
             continue;
         }
         if let Some(ItemAst::Rule(rule)) = &item.parsed(db).ast {
-            let (c, o, m) = (rule.cs_type.connector.text.clone(), rule.cs_type.object.text.clone(), rule.mv_type.text.clone());
+            let (c, o, m) =
+                (rule.cs_type.connector.text.clone(), rule.cs_type.object.text.clone(), rule.mv_type.text.clone());
             match rule.direction {
                 ast::Direction::Inbound => heads.inbound.insert((c, o, m)),
                 ast::Direction::Outbound => heads.outbound.insert((m, c, o)),

@@ -36,7 +36,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound { LoadError::NotFound(path.clone()) } else { LoadError::Io(path.clone(), e) }
+            if e.kind() == std::io::ErrorKind::NotFound {
+                LoadError::NotFound(path.clone())
+            } else {
+                LoadError::Io(path.clone(), e)
+            }
         })?;
         if meta.is_dir() {
             walk(path, &mut out)?;

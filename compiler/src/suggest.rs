@@ -52,7 +52,8 @@ fn levenshtein(a: &str, b: &str) -> usize {
             } else {
                 let (ca, cb) = (a.get(i - 1), b.get(j - 1));
                 let cost = usize::from(ca != cb);
-                let mut best = (at(&table, i - 1, j) + 1).min(at(&table, i, j - 1) + 1).min(at(&table, i - 1, j - 1) + cost);
+                let mut best =
+                    (at(&table, i - 1, j) + 1).min(at(&table, i, j - 1) + 1).min(at(&table, i - 1, j - 1) + cost);
                 if i > 1 && j > 1 && ca == b.get(j - 2) && a.get(i - 2) == cb {
                     best = best.min(at(&table, i - 2, j - 2) + 1);
                 }

@@ -56,7 +56,9 @@ fn collect_vars(e: &Expr, out: &mut BTreeSet<String>) {
         ExprKind::Var(n) => {
             out.insert(n.text.clone());
         }
-        ExprKind::Member(inner, _) | ExprKind::Unary(_, inner) | ExprKind::Presence { expr: inner, .. } => collect_vars(inner, out),
+        ExprKind::Member(inner, _) | ExprKind::Unary(_, inner) | ExprKind::Presence { expr: inner, .. } => {
+            collect_vars(inner, out)
+        }
         ExprKind::Ref(_, key) => collect_vars(key, out),
         ExprKind::Call(_, args) | ExprKind::List(args) => args.iter().for_each(|a| collect_vars(a, out)),
         ExprKind::Binary(_, a, b) => {
@@ -132,7 +134,13 @@ pub fn summary<'db>(db: &'db dyn Db, item: Item<'db>) -> Summary {
                     (Direction::Inbound, Clause::Flows(flows, _)) => {
                         for f in flows {
                             let union = matches!(f.merge, Some((MergePolicy::Union, _)));
-                            s.writes.push(Write { mv_type: mv.clone(), attr: f.target.text.clone(), precedence, union, span: f.target.span });
+                            s.writes.push(Write {
+                                mv_type: mv.clone(),
+                                attr: f.target.text.clone(),
+                                precedence,
+                                union,
+                                span: f.target.span,
+                            });
                         }
                     }
                     (Direction::Outbound, Clause::Flows(flows, _)) => {
@@ -195,9 +203,13 @@ pub fn check_workspace<'db>(db: &'db dyn Db, _ws: Workspace) -> Vec<Finding<'db>
                 Some((other, other_t, other_text, other_span)) if other_text != text && other_t != t => out.push(
                     Finding::new(
                         *item,
-                        Diagnostic::new(Code::E0220, *span, format!("metaverse attribute `{a}` is `{text}` here but `{other_text}` in `{other_t}`"))
-                            .with_label("a different type")
-                            .with_help("an attribute name has one type throughout the metaverse; rename one of them"),
+                        Diagnostic::new(
+                            Code::E0220,
+                            *span,
+                            format!("metaverse attribute `{a}` is `{text}` here but `{other_text}` in `{other_t}`"),
+                        )
+                        .with_label("a different type")
+                        .with_help("an attribute name has one type throughout the metaverse; rename one of them"),
                     )
                     .with_secondary_at(*other, *other_span, "first declared here"),
                 ),
@@ -218,7 +230,10 @@ pub fn check_workspace<'db>(db: &'db dyn Db, _ws: Workspace) -> Vec<Finding<'db>
     }
     for ((_, attr), ws) in &writes {
         for (i, (item, w)) in ws.iter().enumerate() {
-            let tie = ws.iter().take(i).find(|(other, o)| *other != *item && o.precedence == w.precedence && !(o.union && w.union));
+            let tie = ws
+                .iter()
+                .take(i)
+                .find(|(other, o)| *other != *item && o.precedence == w.precedence && !(o.union && w.union));
             if let Some((other, o)) = tie {
                 out.push(
                     Finding::new(
@@ -293,16 +308,24 @@ pub fn check_workspace<'db>(db: &'db dyn Db, _ws: Workspace) -> Vec<Finding<'db>
             if !r && !w {
                 out.push(Finding::new(
                     *item,
-                    Diagnostic::new(Code::W0004, *span, format!("metaverse attribute `{t}.{a}` is never written or read"))
-                        .with_label("unused")
-                        .with_help("flow a value into it from an inbound rule, or remove it"),
+                    Diagnostic::new(
+                        Code::W0004,
+                        *span,
+                        format!("metaverse attribute `{t}.{a}` is never written or read"),
+                    )
+                    .with_label("unused")
+                    .with_help("flow a value into it from an inbound rule, or remove it"),
                 ));
             } else if r && !w {
                 out.push(Finding::new(
                     *item,
-                    Diagnostic::new(Code::W0006, *span, format!("metaverse attribute `{t}.{a}` is read but no inbound flow writes it"))
-                        .with_label("always missing")
-                        .with_help(format!("add a flow `{a} <- ...` to an inbound rule for `{t}`")),
+                    Diagnostic::new(
+                        Code::W0006,
+                        *span,
+                        format!("metaverse attribute `{t}.{a}` is read but no inbound flow writes it"),
+                    )
+                    .with_label("always missing")
+                    .with_help(format!("add a flow `{a} <- ...` to an inbound rule for `{t}`")),
                 ));
             }
         }

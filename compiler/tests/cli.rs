@@ -1,5 +1,8 @@
 //! The `metasync` binary: exit codes, output formats, `explain` and `tokens`.
-#![expect(clippy::indexing_slicing, reason = "indexing a serde_json value yields null for a missing key; it never panics")]
+#![expect(
+    clippy::indexing_slicing,
+    reason = "indexing a serde_json value yields null for a missing key; it never panics"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -117,7 +120,9 @@ fn tokens_prints_the_stream() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in [&["--help"][..], &["check", "--help"], &["explain", "--help"], &["tokens", "--help"], &["test", "--help"]] {
+    for sub in
+        [&["--help"][..], &["check", "--help"], &["explain", "--help"], &["tokens", "--help"], &["test", "--help"]]
+    {
         let out = metasync(sub);
         assert_eq!(out.status.code(), Some(0), "{sub:?}");
         assert!(stdout(&out).contains("Usage:"), "{sub:?}");
@@ -132,7 +137,10 @@ fn cli_reference_page_is_fresh() {
         assert!(std::fs::write(&page, &generated).is_ok(), "cannot write {}", page.display());
     }
     let current = std::fs::read_to_string(&page).unwrap_or_default();
-    assert!(current == generated, "docs/cli.md is stale: regenerate it with `METASYNC_BLESS=1 cargo test -p metasync-compiler --test cli`");
+    assert!(
+        current == generated,
+        "docs/cli.md is stale: regenerate it with `METASYNC_BLESS=1 cargo test -p metasync-compiler --test cli`"
+    );
 }
 
 #[test]
@@ -166,7 +174,10 @@ fn broken_example_copy(tag: &str) -> PathBuf {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "sync") {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let text = text.replace(r#"account: "alovelace", department: "ENG","#, r#"account: "alovelace", department: "SALES","#);
+            let text = text.replace(
+                r#"account: "alovelace", department: "ENG","#,
+                r#"account: "alovelace", department: "SALES","#,
+            );
             let _ = std::fs::write(dir.join(entry.file_name()), text);
         }
     }
@@ -212,7 +223,8 @@ fn test_json_and_junit() {
     let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap_or_default();
     assert_eq!(value["failed"], 1, "{value:#}");
     assert!(value["passed"].as_u64().is_some_and(|n| n > 1), "{value:#}");
-    let failing: Vec<&serde_json::Value> = value["tests"].as_array().into_iter().flatten().filter(|t| t["passed"] == false).collect();
+    let failing: Vec<&serde_json::Value> =
+        value["tests"].as_array().into_iter().flatten().filter(|t| t["passed"] == false).collect();
     assert_eq!(failing.len(), 1);
     let t = failing.first().copied().cloned().unwrap_or_default();
     assert_eq!(t["name"], "a new hire is projected and provisioned");
@@ -228,15 +240,26 @@ fn test_json_and_junit() {
     let junit = metasync(&["test", "--format", "junit", &path]);
     assert_eq!(junit.status.code(), Some(1));
     let xml = stdout(&junit);
-    assert!(xml.starts_with("<?xml") && xml.contains("<testsuites") && xml.contains("<testsuite name=\"metasync\""), "{xml}");
-    assert!(xml.contains("failures=\"1\"") && xml.contains("<failure message=") && xml.contains("&quot;SALES&quot;"), "{xml}");
+    assert!(
+        xml.starts_with("<?xml") && xml.contains("<testsuites") && xml.contains("<testsuite name=\"metasync\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("failures=\"1\"") && xml.contains("<failure message=") && xml.contains("&quot;SALES&quot;"),
+        "{xml}"
+    );
     assert_eq!(xml.matches("<testcase ").count(), value["tests"].as_array().map_or(0, Vec::len));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn eval_evaluates_against_an_object() {
-    let out = metasync(&["eval", "lower(left(givenName, 1) + surname)", "--object", r#"{"givenName": "Ann", "surname": "Lee"}"#]);
+    let out = metasync(&[
+        "eval",
+        "lower(left(givenName, 1) + surname)",
+        "--object",
+        r#"{"givenName": "Ann", "surname": "Lee"}"#,
+    ]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "\"alee\"\n");
     let json = metasync(&["eval", "mail ?? \"none\"", "--object", r#"{"mail": null}"#, "--format", "json"]);
@@ -287,7 +310,10 @@ fn the_main_job_runs_the_example_end_to_end_and_appears_in_status() {
     let second = metasync(&["run", &rules, "--format", "json"]);
     assert_eq!(second.status.code(), Some(0));
     let record: serde_json::Value = serde_json::from_str(&stdout(&second)).unwrap_or_default();
-    let exports: u64 = record["steps"].as_array().map(|s| s.iter().filter_map(|x| x["counts"]["exports"].as_u64()).sum()).unwrap_or(99);
+    let exports: u64 = record["steps"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|x| x["counts"]["exports"].as_u64()).sum())
+        .unwrap_or(99);
     assert_eq!(exports, 0, "{record:#}");
     // Both runs are in the history.
     let status = metasync(&["status", &rules]);
@@ -338,7 +364,9 @@ fn run_and_status_human_output() {
             (r"plan [0-9a-f]{12}", "plan [hash]"),
             (r"(?m) +\d+$", " [ms]"),
         ];
-        patterns.iter().fold(text, |t, (p, r)| regex::Regex::new(p).map(|re| re.replace_all(&t, *r).into_owned()).unwrap_or(t))
+        patterns
+            .iter()
+            .fold(text, |t, (p, r)| regex::Regex::new(p).map(|re| re.replace_all(&t, *r).into_owned()).unwrap_or(t))
     };
     insta::assert_snapshot!("run_summary", stable(stdout(&run)));
     insta::assert_snapshot!("status_summary", stable(stdout(&status)));
@@ -353,7 +381,8 @@ fn pending_shows_the_exports_to_review_deletions_first() {
     let rules = dir.to_string_lossy().to_string();
     let none_yet = metasync(&["pending", "--rules", &rules]);
     assert_eq!(none_yet.status.code(), Some(2), "no store yet");
-    let steps = ["full import hr", "full import badge", "full import hrgroups", "full import directory", "full sync hr"];
+    let steps =
+        ["full import hr", "full import badge", "full import hrgroups", "full import directory", "full sync hr"];
     let mut args = vec!["run", rules.as_str()];
     for s in &steps {
         args.push("--step");
@@ -397,7 +426,15 @@ fn export_with_a_reviewed_plan_exports_exactly_it() {
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
     let rules = dir.to_string_lossy().to_string();
-    let steps = ["full import hr", "full import badge", "full import hrgroups", "full import directory", "full sync hr", "full sync badge", "full sync hrgroups"];
+    let steps = [
+        "full import hr",
+        "full import badge",
+        "full import hrgroups",
+        "full import directory",
+        "full sync hr",
+        "full sync badge",
+        "full sync hrgroups",
+    ];
     let mut args = vec!["run", rules.as_str()];
     for s in &steps {
         args.push("--step");
@@ -414,7 +451,11 @@ fn export_with_a_reviewed_plan_exports_exactly_it() {
     let stale = metasync(&["export", "--plan", &tampered.to_string_lossy(), "--rules", &rules]);
     assert_eq!(stale.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&stale.stderr).contains("changed since"));
-    assert_eq!(metasync(&["pending", "--rules", &rules, "--format", "json"]).stdout, pending.stdout, "nothing was exported");
+    assert_eq!(
+        metasync(&["pending", "--rules", &rules, "--format", "json"]).stdout,
+        pending.stdout,
+        "nothing was exported"
+    );
     let done = metasync(&["export", "--plan", &plan, "--rules", &rules]);
     assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
     assert!(stdout(&done).contains("export directory"));
@@ -437,8 +478,14 @@ fn show_explains_where_each_value_came_from() {
     assert_eq!(mv.status.code(), Some(0));
     let text = stdout(&mv);
     assert!(text.contains(r#"account: "maria.garcia"    from directory.inetOrgPerson "maria.garcia", rule `Existing directory accounts`"#), "{text}");
-    assert!(text.contains(r#"telephoneNumber: "+1 555 2103"    from badge.badge "B-5003", rule `Badge contact details`"#), "{text}");
-    assert!(text.contains(r#"lost: "mgarcia" from hr.person "1003", rule `HR people`"#), "the candidate that lost precedence is shown: {text}");
+    assert!(
+        text.contains(r#"telephoneNumber: "+1 555 2103"    from badge.badge "B-5003", rule `Badge contact details`"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"lost: "mgarcia" from hr.person "1003", rule `HR people`"#),
+        "the candidate that lost precedence is shown: {text}"
+    );
     let json = metasync(&["show", "mv", "employeeId=1003", "--rules", &rules, "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_default();
     assert_eq!(value[0]["attributes"]["account"]["rule"], "Existing directory accounts");
@@ -460,7 +507,8 @@ fn preview_shows_what_a_sync_would_do_and_changes_nothing() {
     assert_eq!(metasync(&["run", &rules]).status.code(), Some(0));
     // HR renames María; a full import stages it, the preview shows the effect before any sync.
     let hr = dir.join("data/hr.csv");
-    let csv = std::fs::read_to_string(&hr).unwrap_or_default().replacen("1003,María,García", "1003,María,García-Lopez", 1);
+    let csv =
+        std::fs::read_to_string(&hr).unwrap_or_default().replacen("1003,María,García", "1003,María,García-Lopez", 1);
     let _ = std::fs::write(&hr, csv);
     assert_eq!(metasync(&["run", &rules, "--step", "full import hr"]).status.code(), Some(0));
     let before = metasync(&["pending", "--rules", &rules, "--format", "json"]).stdout;
@@ -469,7 +517,11 @@ fn preview_shows_what_a_sync_would_do_and_changes_nothing() {
     let text = stdout(&preview);
     assert!(text.contains(r#"* lastName: "García" -> "García-Lopez"    rule `HR people`"#), "{text}");
     assert!(text.contains(r#"sn: "García" -> "García-Lopez""#), "{text}");
-    assert_eq!(metasync(&["pending", "--rules", &rules, "--format", "json"]).stdout, before, "the preview changed nothing");
+    assert_eq!(
+        metasync(&["pending", "--rules", &rules, "--format", "json"]).stdout,
+        before,
+        "the preview changed nothing"
+    );
     let json = metasync(&["preview", "hr", "1003", "--rules", &rules, "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap_or_default();
     assert!(value["rules"].as_array().is_some_and(|r| r.iter().any(|x| x == "HR people")), "{value:#}");
@@ -486,7 +538,11 @@ fn search_finds_objects_with_a_rule_language_filter() {
     assert_eq!(metasync(&["run", &rules]).status.code(), Some(0));
     let cs = metasync(&["search", "cs", "directory.inetOrgPerson", r#"uid matches r"^m""#, "--rules", &rules]);
     assert_eq!(cs.status.code(), Some(0));
-    assert!(stdout(&cs).contains(r#"directory.inetOrgPerson "maria.garcia""#) && stdout(&cs).ends_with("found\n"), "{}", stdout(&cs));
+    assert!(
+        stdout(&cs).contains(r#"directory.inetOrgPerson "maria.garcia""#) && stdout(&cs).ends_with("found\n"),
+        "{}",
+        stdout(&cs)
+    );
     let mv = metasync(&["search", "mv", "person", r#"employeeId == "1003""#, "--rules", &rules, "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&stdout(&mv)).unwrap_or_default();
     assert_eq!(value.as_array().map(Vec::len), Some(1), "{value:#}");
@@ -522,26 +578,93 @@ fn json_outputs_have_their_documented_shape() {
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
     let rules = dir.to_string_lossy().to_string();
-    let run: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["run", &rules, "--format", "json"]))).unwrap_or_default();
-    let counts = [("adds", "number"), ("updates", "number"), ("deletes", "number"), ("joins", "number"), ("projections", "number"), ("provisions", "number"), ("deprovisions", "number"), ("exports", "number"), ("errors", "number"), ("warnings", "number")];
-    shape(&run, &[("id", "number"), ("profile", "string"), ("plan_hash", "string"), ("started", "string"), ("steps", "array")], "run");
-    shape(&run["steps"][0], &[("step", "string"), ("counts", "object"), ("issues", "array"), ("completed", "bool"), ("millis", "number")], "run step");
+    let run: serde_json::Value =
+        serde_json::from_str(&stdout(&metasync(&["run", &rules, "--format", "json"]))).unwrap_or_default();
+    let counts = [
+        ("adds", "number"),
+        ("updates", "number"),
+        ("deletes", "number"),
+        ("joins", "number"),
+        ("projections", "number"),
+        ("provisions", "number"),
+        ("deprovisions", "number"),
+        ("exports", "number"),
+        ("errors", "number"),
+        ("warnings", "number"),
+    ];
+    shape(
+        &run,
+        &[("id", "number"), ("profile", "string"), ("plan_hash", "string"), ("started", "string"), ("steps", "array")],
+        "run",
+    );
+    shape(
+        &run["steps"][0],
+        &[("step", "string"), ("counts", "object"), ("issues", "array"), ("completed", "bool"), ("millis", "number")],
+        "run step",
+    );
     shape(&run["steps"][0]["counts"], &counts, "step counts");
-    let status: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["status", &rules, "--format", "json"]))).unwrap_or_default();
+    let status: serde_json::Value =
+        serde_json::from_str(&stdout(&metasync(&["status", &rules, "--format", "json"]))).unwrap_or_default();
     assert_eq!(status[0], run, "status shows the run record");
-    let pending: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["pending", "--rules", &rules, "--format", "json"]))).unwrap_or_default();
+    let pending: serde_json::Value =
+        serde_json::from_str(&stdout(&metasync(&["pending", "--rules", &rules, "--format", "json"])))
+            .unwrap_or_default();
     shape(&pending[0], &[("connector", "string"), ("counts", "object"), ("changes", "array")], "pending");
-    shape(&pending[0]["counts"], &[("deletes", "number"), ("adds", "number"), ("updates", "number"), ("renames", "number")], "pending counts");
-    let mv: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["show", "mv", "employeeId=1003", "--rules", &rules, "--format", "json"]))).unwrap_or_default();
-    shape(&mv[0], &[("id", "number"), ("object_type", "string"), ("links", "array"), ("attributes", "object")], "show mv");
+    shape(
+        &pending[0]["counts"],
+        &[("deletes", "number"), ("adds", "number"), ("updates", "number"), ("renames", "number")],
+        "pending counts",
+    );
+    let mv: serde_json::Value = serde_json::from_str(&stdout(&metasync(&[
+        "show",
+        "mv",
+        "employeeId=1003",
+        "--rules",
+        &rules,
+        "--format",
+        "json",
+    ])))
+    .unwrap_or_default();
+    shape(
+        &mv[0],
+        &[("id", "number"), ("object_type", "string"), ("links", "array"), ("attributes", "object")],
+        "show mv",
+    );
     shape(&mv[0]["links"][0], &[("connector", "string"), ("id", "number"), ("object", "string")], "show mv link");
-    shape(&mv[0]["attributes"]["account"], &[("from", "string"), ("rule", "string"), ("run", "number")], "show mv lineage");
-    let cs: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["show", "cs", "hr", "1003", "--rules", &rules, "--format", "json"]))).unwrap_or_default();
-    shape(&cs, &[("id", "number"), ("connector", "string"), ("object_type", "string"), ("dn", "string"), ("anchor", "string|null"), ("link", "number|null"), ("attributes", "object")], "show cs");
-    let found: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["search", "mv", "person", "true", "--rules", &rules, "--format", "json"]))).unwrap_or_default();
+    shape(
+        &mv[0]["attributes"]["account"],
+        &[("from", "string"), ("rule", "string"), ("run", "number")],
+        "show mv lineage",
+    );
+    let cs: serde_json::Value =
+        serde_json::from_str(&stdout(&metasync(&["show", "cs", "hr", "1003", "--rules", &rules, "--format", "json"])))
+            .unwrap_or_default();
+    shape(
+        &cs,
+        &[
+            ("id", "number"),
+            ("connector", "string"),
+            ("object_type", "string"),
+            ("dn", "string"),
+            ("anchor", "string|null"),
+            ("link", "number|null"),
+            ("attributes", "object"),
+        ],
+        "show cs",
+    );
+    let found: serde_json::Value = serde_json::from_str(&stdout(&metasync(&[
+        "search", "mv", "person", "true", "--rules", &rules, "--format", "json",
+    ])))
+    .unwrap_or_default();
     shape(&found[0], &[("id", "number"), ("object", "string"), ("attributes", "object")], "search");
-    let preview: serde_json::Value = serde_json::from_str(&stdout(&metasync(&["preview", "hr", "1003", "--rules", &rules, "--format", "json"]))).unwrap_or_default();
-    shape(&preview, &[("object", "string"), ("rules", "array"), ("counts", "object"), ("issues", "array"), ("changes", "array")], "preview");
+    let preview: serde_json::Value =
+        serde_json::from_str(&stdout(&metasync(&["preview", "hr", "1003", "--rules", &rules, "--format", "json"])))
+            .unwrap_or_default();
+    shape(
+        &preview,
+        &[("object", "string"), ("rules", "array"), ("counts", "object"), ("issues", "array"), ("changes", "array")],
+        "preview",
+    );
     shape(&preview["counts"], &counts, "preview counts");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -552,7 +675,16 @@ fn review_commands_human_output() {
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
     let rules = dir.to_string_lossy().to_string();
-    let steps = ["full import hr", "full import badge", "full import hrgroups", "full import directory", "full sync hr", "full sync badge", "full sync hrgroups", "full sync directory"];
+    let steps = [
+        "full import hr",
+        "full import badge",
+        "full import hrgroups",
+        "full import directory",
+        "full sync hr",
+        "full sync badge",
+        "full sync hrgroups",
+        "full sync directory",
+    ];
     let mut args = vec!["run", rules.as_str()];
     for s in &steps {
         args.push("--step");

@@ -31,7 +31,9 @@ fn generate(dir: &Path, people: usize) {
         }
     }
     let departments = ["EXEC", "ENG", "FIN", "SAL", "OPS", "PEO"];
-    let mut hr = String::from("employeeId,givenName,surname,preferredName,department,title,managerId,employeeType,status,workPhone,location,hireDate,terminationDate\n");
+    let mut hr = String::from(
+        "employeeId,givenName,surname,preferredName,department,title,managerId,employeeType,status,workPhone,location,hireDate,terminationDate\n",
+    );
     let mut badges = String::new();
     let mut members: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for i in 0..people {
@@ -46,7 +48,10 @@ fn generate(dir: &Path, people: usize) {
     }
     let mut groups = String::from("code,name,description,memberIds\n");
     for d in departments {
-        groups.push_str(&format!("{d},{d} team,The {d} department,{}\n", members.get(d).map(|m| m.join(";")).unwrap_or_default()));
+        groups.push_str(&format!(
+            "{d},{d} team,The {d} department,{}\n",
+            members.get(d).map(|m| m.join(";")).unwrap_or_default()
+        ));
     }
     let _ = std::fs::write(dir.join("data/hr.csv"), hr);
     let _ = std::fs::write(dir.join("data/badges.jsonl"), badges);
@@ -85,7 +90,11 @@ fn run_with_kills(dir: &Path, kills: usize, rng: &mut Rng, full_run: Duration) -
     let mut attempts = 0;
     while interrupted < kills && attempts < kills * 4 {
         attempts += 1;
-        let child = Command::new(exe).args(["run", &rules]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
+        let child = Command::new(exe)
+            .args(["run", &rules])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
         let Ok(mut child) = child else { return interrupted };
         let limit = u64::try_from(full_run.as_millis()).unwrap_or(1_000).max(20);
         let delay = Duration::from_millis(5 + rng.next() % limit);
@@ -114,7 +123,11 @@ fn run_with_kills(dir: &Path, kills: usize, rng: &mut Rng, full_run: Duration) -
 fn entries(ldif: &str) -> BTreeSet<Vec<String>> {
     ldif.split("\n\n")
         .map(|block| {
-            let mut lines: Vec<String> = block.lines().filter(|l| !l.trim().is_empty() && !l.starts_with("version:")).map(str::to_string).collect();
+            let mut lines: Vec<String> = block
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with("version:"))
+                .map(str::to_string)
+                .collect();
             lines.sort();
             lines
         })
@@ -135,14 +148,24 @@ fn check_invariants(dir: &Path) {
             let previous = linked_from_mv.insert((l.connector.clone(), l.cs), id);
             assert!(previous.is_none(), "connector object {}:{} is linked to two metaverse objects", l.connector, l.cs);
             let cs = store.cs(&l.connector, l.cs).ok().flatten();
-            assert_eq!(cs.as_ref().and_then(|c| c.link), Some(id), "metaverse {id} links {}:{} but not back", l.connector, l.cs);
+            assert_eq!(
+                cs.as_ref().and_then(|c| c.link),
+                Some(id),
+                "metaverse {id} links {}:{} but not back",
+                l.connector,
+                l.cs
+            );
         }
     }
     for connector in ["hr", "badge", "hrgroups", "directory"] {
         for id in store.cs_ids(connector).unwrap_or_default() {
             let Ok(Some(cs)) = store.cs(connector, id) else { continue };
             if let Some(mv) = cs.link {
-                assert_eq!(linked_from_mv.get(&(connector.to_string(), id)), Some(&mv), "{connector}:{id} links metaverse {mv} but not back");
+                assert_eq!(
+                    linked_from_mv.get(&(connector.to_string(), id)),
+                    Some(&mv),
+                    "{connector}:{id} links metaverse {mv} but not back"
+                );
             }
             assert!(cs.pending_export.is_none(), "{connector}:{id} still has a pending export after a completed run");
         }
@@ -165,13 +188,23 @@ fn crash_test(people: usize, kills: usize, seed: u64) {
     for dir in [&reference, &crashed] {
         let again = metasync(&["run", &dir.to_string_lossy(), "--format", "json"]);
         assert_eq!(again.status.code(), Some(0));
-        let record: serde_json::Value = serde_json::from_str(&String::from_utf8_lossy(&again.stdout)).unwrap_or_default();
-        let exports: u64 = record["steps"].as_array().map(|s| s.iter().filter_map(|x| x["counts"]["exports"].as_u64()).sum()).unwrap_or(1);
+        let record: serde_json::Value =
+            serde_json::from_str(&String::from_utf8_lossy(&again.stdout)).unwrap_or_default();
+        let exports: u64 = record["steps"]
+            .as_array()
+            .map(|s| s.iter().filter_map(|x| x["counts"]["exports"].as_u64()).sum())
+            .unwrap_or(1);
         assert_eq!(exports, 0, "a settled store exports nothing");
     }
     let read = |dir: &Path, file: &str| std::fs::read_to_string(dir.join("data").join(file)).unwrap_or_default();
     let (want, got) = (entries(&read(&reference, "directory.ldif")), entries(&read(&crashed, "directory.ldif")));
-    assert_eq!(want.len(), got.len(), "the directory holds {} entries after the kills, {} without", got.len(), want.len());
+    assert_eq!(
+        want.len(),
+        got.len(),
+        "the directory holds {} entries after the kills, {} without",
+        got.len(),
+        want.len()
+    );
     let missing: Vec<_> = want.difference(&got).take(3).collect();
     assert!(missing.is_empty(), "entries differ after the kills, e.g. {missing:?}");
     // Nothing added twice: every DN is added at most once in the change records.

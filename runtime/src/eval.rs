@@ -185,7 +185,11 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
                     return Ok(v);
                 }
             }
-            return err(if any { "`select_unique_value`: no candidate is unique".to_string() } else { "`select_unique_value`: no candidate has a value".to_string() });
+            return err(if any {
+                "`select_unique_value`: no candidate is unique".to_string()
+            } else {
+                "`select_unique_value`: no candidate has a value".to_string()
+            });
         }
         Expr::Call { function, args } => return eval_call(function, args, env, locals),
         Expr::Ref { connector, object, key } => {
@@ -223,13 +227,19 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
             other => return err(format!("cannot negate {}", other.to_literal())),
         },
         Expr::Not(inner) => Cow::Owned(Value::Boolean(!truthy(&*eval_in(inner, env, locals)?))),
-        Expr::And(a, b) => Cow::Owned(Value::Boolean(truthy(&*eval_in(a, env, locals)?) && truthy(&*eval_in(b, env, locals)?))),
-        Expr::Or(a, b) => Cow::Owned(Value::Boolean(truthy(&*eval_in(a, env, locals)?) || truthy(&*eval_in(b, env, locals)?))),
+        Expr::And(a, b) => {
+            Cow::Owned(Value::Boolean(truthy(&*eval_in(a, env, locals)?) && truthy(&*eval_in(b, env, locals)?)))
+        }
+        Expr::Or(a, b) => {
+            Cow::Owned(Value::Boolean(truthy(&*eval_in(a, env, locals)?) || truthy(&*eval_in(b, env, locals)?)))
+        }
         Expr::Coalesce(a, b) => {
             let first = eval_in(a, env, locals)?;
             if present(&first) { first } else { eval_in(b, env, locals)? }
         }
-        Expr::Present { value, when_present } => Cow::Owned(Value::Boolean(present(&*eval_in(value, env, locals)?) == *when_present)),
+        Expr::Present { value, when_present } => {
+            Cow::Owned(Value::Boolean(present(&*eval_in(value, env, locals)?) == *when_present))
+        }
         Expr::If(cond, then, otherwise) => {
             if truthy(&*eval_in(cond, env, locals)?) {
                 eval_in(then, env, locals)?
@@ -253,7 +263,12 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
             match (v.as_str(), p.as_str()) {
                 (Some(s), Some(p)) => match regex::Regex::new(p) {
                     Ok(re) => Cow::Owned(Value::Boolean(re.is_match(s))),
-                    Err(e) => return err(format!("invalid regular expression `{p}`: {}", e.to_string().lines().last().unwrap_or(""))),
+                    Err(e) => {
+                        return err(format!(
+                            "invalid regular expression `{p}`: {}",
+                            e.to_string().lines().last().unwrap_or("")
+                        ));
+                    }
                 },
                 _ => Cow::Owned(Value::Boolean(false)),
             }
@@ -272,7 +287,12 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
 // (attributes, constants, comparisons) is what keeps evaluation fast.
 
 #[inline(never)]
-fn eval_call<'a, E: Env + ?Sized>(function: &'a crate::plan::Function, args: &'a [Expr], env: &'a E, locals: &'a [Value]) -> Result<Cow<'a, Value>, EvalError> {
+fn eval_call<'a, E: Env + ?Sized>(
+    function: &'a crate::plan::Function,
+    args: &'a [Expr],
+    env: &'a E,
+    locals: &'a [Value],
+) -> Result<Cow<'a, Value>, EvalError> {
     let sig = function.0;
     let mut values: SmallVec<[Arg<'a>; 4]> = SmallVec::with_capacity(args.len());
     for a in args {
@@ -288,7 +308,11 @@ fn eval_call<'a, E: Env + ?Sized>(function: &'a crate::plan::Function, args: &'a
 /// A chain `a + b + c + ...` evaluated at once: text is built in one allocation instead of one
 /// per `+`.
 #[inline(never)]
-fn eval_add_chain<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Cow<'a, Value>, EvalError> {
+fn eval_add_chain<'a, E: Env + ?Sized>(
+    expr: &'a Expr,
+    env: &'a E,
+    locals: &'a [Value],
+) -> Result<Cow<'a, Value>, EvalError> {
     let mut leaves: SmallVec<[&'a Expr; 8]> = SmallVec::new();
     add_leaves(expr, &mut leaves);
     let mut values: SmallVec<[Cow<'a, Value>; 8]> = SmallVec::with_capacity(leaves.len());
@@ -363,7 +387,9 @@ fn binary(op: BinOp, l: &Value, r: &Value) -> Result<Value, EvalError> {
                 s.push_str(y);
                 Str(s)
             }
-            (Integer(x), Integer(y)) => Integer(x.checked_add(*y).ok_or_else(|| EvalError(format!("`{x} + {y}` overflows a 64-bit integer")))?),
+            (Integer(x), Integer(y)) => {
+                Integer(x.checked_add(*y).ok_or_else(|| EvalError(format!("`{x} + {y}` overflows a 64-bit integer")))?)
+            }
             _ => return err(format!("cannot add {} and {}", l.to_literal(), r.to_literal())),
         },
         BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
@@ -433,8 +459,14 @@ mod tests {
         assert_eq!(run(&Expr::Coalesce(c(empty.clone()), c(s("d"))), &[]), Ok(s("d")));
         assert_eq!(run(&Expr::Present { value: c(empty), when_present: true }, &[]), Ok(Value::Boolean(false)));
         let list = Value::List(vec![s("a"), s("b")]);
-        assert_eq!(run(&Expr::In { value: c(s("b")), list: c(list.clone()), negated: false }, &[]), Ok(Value::Boolean(true)));
-        assert_eq!(run(&Expr::In { value: c(Value::Null), list: c(list), negated: true }, &[]), Ok(Value::Boolean(true)));
+        assert_eq!(
+            run(&Expr::In { value: c(s("b")), list: c(list.clone()), negated: false }, &[]),
+            Ok(Value::Boolean(true))
+        );
+        assert_eq!(
+            run(&Expr::In { value: c(Value::Null), list: c(list), negated: true }, &[]),
+            Ok(Value::Boolean(true))
+        );
     }
 
     #[test]
@@ -448,10 +480,16 @@ mod tests {
     #[test]
     fn bindings_nest() {
         // select(xs, a -> with(a, b -> b + a))
-        let body = Expr::With(Box::new(Expr::Local(0)), Box::new(Expr::Binary(BinOp::Add, Box::new(Expr::Local(1)), Box::new(Expr::Local(0)))));
+        let body = Expr::With(
+            Box::new(Expr::Local(0)),
+            Box::new(Expr::Binary(BinOp::Add, Box::new(Expr::Local(1)), Box::new(Expr::Local(0)))),
+        );
         let e = Expr::Select(Box::new(Expr::Attr(0)), Box::new(body));
         assert_eq!(run(&e, &[Value::List(vec![s("x"), s("y")])]), Ok(Value::List(vec![s("xx"), s("yy")])));
-        let w = Expr::Where(Box::new(Expr::Attr(0)), Box::new(Expr::Binary(BinOp::Eq, Box::new(Expr::Local(0)), c(s("y")))));
+        let w = Expr::Where(
+            Box::new(Expr::Attr(0)),
+            Box::new(Expr::Binary(BinOp::Eq, Box::new(Expr::Local(0)), c(s("y")))),
+        );
         assert_eq!(run(&w, &[Value::List(vec![s("x"), s("y")])]), Ok(Value::List(vec![s("y")])));
     }
 

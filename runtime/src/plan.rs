@@ -414,9 +414,9 @@ impl Serialize for Function {
 impl<'de> Deserialize<'de> for Function {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Function, D::Error> {
         let name = String::deserialize(deserializer)?;
-        builtins::lookup(&name)
-            .map(Function)
-            .ok_or_else(|| serde::de::Error::custom(format!("the plan calls `{name}`, which this runtime does not have")))
+        builtins::lookup(&name).map(Function).ok_or_else(|| {
+            serde::de::Error::custom(format!("the plan calls `{name}`, which this runtime does not have"))
+        })
     }
 }
 
@@ -445,7 +445,9 @@ impl Serialize for Pattern {
 impl<'de> Deserialize<'de> for Pattern {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Pattern, D::Error> {
         let text = String::deserialize(deserializer)?;
-        regex::Regex::new(&text).map(Pattern).map_err(|e| serde::de::Error::custom(format!("invalid pattern `{text}`: {e}")))
+        regex::Regex::new(&text)
+            .map(Pattern)
+            .map_err(|e| serde::de::Error::custom(format!("invalid pattern `{text}`: {e}")))
     }
 }
 
@@ -627,10 +629,15 @@ impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PlanError::Syntax(e) => write!(f, "the plan is not valid JSON: {e}"),
-            PlanError::Format(n) => write!(f, "the plan has format {n}, but this runtime reads format {FORMAT}: compile the rule set again"),
+            PlanError::Format(n) => {
+                write!(f, "the plan has format {n}, but this runtime reads format {FORMAT}: compile the rule set again")
+            }
             PlanError::Content(e) => write!(f, "the plan cannot be read: {e}"),
             PlanError::Hash { recorded, computed } => {
-                write!(f, "the plan's content does not match its hash (recorded {recorded}, computed {computed}): it was edited or damaged; compile it again")
+                write!(
+                    f,
+                    "the plan's content does not match its hash (recorded {recorded}, computed {computed}): it was edited or damaged; compile it again"
+                )
             }
         }
     }

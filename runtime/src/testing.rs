@@ -174,13 +174,23 @@ impl crate::connectors::Connector for GivenObjects {
     fn discover(&mut self) -> Result<Vec<plan::ObjectType>, crate::connectors::ConnectorError> {
         Ok(Vec::new())
     }
-    fn start_import(&mut self, _mode: crate::connectors::ImportMode, _page_size: usize) -> Result<(), crate::connectors::ConnectorError> {
+    fn start_import(
+        &mut self,
+        _mode: crate::connectors::ImportMode,
+        _page_size: usize,
+    ) -> Result<(), crate::connectors::ConnectorError> {
         Ok(())
     }
     fn next_page(&mut self) -> Result<Option<crate::connectors::ImportPage>, crate::connectors::ConnectorError> {
-        Ok(self.entries.take().map(|entries| crate::connectors::ImportPage { entries: entries.into_iter().map(Ok).collect(), watermark: None }))
+        Ok(self.entries.take().map(|entries| crate::connectors::ImportPage {
+            entries: entries.into_iter().map(Ok).collect(),
+            watermark: None,
+        }))
     }
-    fn export(&mut self, _batch: &[crate::connectors::ExportRequest]) -> Result<Vec<crate::connectors::ExportResult>, crate::connectors::ConnectorError> {
+    fn export(
+        &mut self,
+        _batch: &[crate::connectors::ExportRequest],
+    ) -> Result<Vec<crate::connectors::ExportResult>, crate::connectors::ConnectorError> {
         Err(crate::connectors::ConnectorError("tests export nothing".to_string()))
     }
     fn close(&mut self) -> Result<(), crate::connectors::ConnectorError> {
@@ -212,12 +222,13 @@ fn present(v: &Value) -> bool {
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Null, Value::List(l)) | (Value::List(l), Value::Null) => l.is_empty(),
-        (Value::List(x), Value::List(y)) => x.iter().all(|i| y.iter().any(|j| same(i, j))) && y.iter().all(|j| x.iter().any(|i| same(i, j))),
+        (Value::List(x), Value::List(y)) => {
+            x.iter().all(|i| y.iter().any(|j| same(i, j))) && y.iter().all(|j| x.iter().any(|i| same(i, j)))
+        }
         (Value::Reference(x) | Value::String(x), Value::Reference(y) | Value::String(y)) => x == y,
         _ => a == b,
     }
 }
-
 
 fn mv_ref(index: usize) -> Value {
     Value::Reference(format!("mv:{index}"))
@@ -248,7 +259,12 @@ impl Env for ObjEnv<'_, '_> {
                 None => Value::Null,
             },
             TypeRef::Cs(c, o) => match key_text(reference).and_then(|k| self.world.find_cs(c, o, &k)) {
-                Some(i) => self.world.cs.get(i).map(|obj| obj.effective().get(usize::from(attr)).cloned().unwrap_or(Value::Null)).unwrap_or(Value::Null),
+                Some(i) => self
+                    .world
+                    .cs
+                    .get(i)
+                    .map(|obj| obj.effective().get(usize::from(attr)).cloned().unwrap_or(Value::Null))
+                    .unwrap_or(Value::Null),
                 None => Value::Null,
             },
         })
@@ -265,7 +281,8 @@ impl<'p> World<'p> {
     }
 
     fn dn_style_none(&self, c: u16) -> bool {
-        self.connector(c).is_some_and(|conn| conn.capabilities.iter().any(|(n, v)| n == "dn_style" && v.trim_matches('"') == "none"))
+        self.connector(c)
+            .is_some_and(|conn| conn.capabilities.iter().any(|(n, v)| n == "dn_style" && v.trim_matches('"') == "none"))
     }
 
     fn type_name(&self, c: u16, o: u16) -> String {
@@ -285,7 +302,6 @@ impl<'p> World<'p> {
         key_text(obj.effective().get(usize::from(anchor))?)
     }
 
-
     /// What a reference to connector object `i` holds: its DN, or its anchor for DN style `none`.
     fn reference_text(&self, i: usize) -> Option<String> {
         let obj = self.cs.get(i)?;
@@ -299,7 +315,8 @@ impl<'p> World<'p> {
 
     /// The connector object of `c.o` whose anchor text is `key`, else whose DN is `key`.
     fn find_cs(&self, c: u16, o: u16, key: &str) -> Option<usize> {
-        let candidates = || self.cs.iter().enumerate().filter(move |(_, x)| x.connector == c && x.object == o && !is_deleted(x));
+        let candidates =
+            || self.cs.iter().enumerate().filter(move |(_, x)| x.connector == c && x.object == o && !is_deleted(x));
         candidates()
             .find(|(i, _)| self.anchor_text(*i).as_deref() == Some(key))
             .or_else(|| candidates().find(|(_, x)| x.dn == key))
@@ -348,13 +365,20 @@ impl<'p> World<'p> {
                     .map(|(a, v)| (a.name.clone(), v.clone()))
                     .collect();
                 let anchor = self.anchor_text(i).unwrap_or_else(|| o.dn.clone());
-                entries.push(ImportEntry { object_type: ty.name.clone(), dn: o.dn.clone(), anchor, change: EntryChange::Object, attributes });
+                entries.push(ImportEntry {
+                    object_type: ty.name.clone(),
+                    dn: o.dn.clone(),
+                    anchor,
+                    change: EntryChange::Object,
+                    attributes,
+                });
             }
             if entries.is_empty() {
                 continue;
             }
             let mut source = GivenObjects { entries: Some(entries) };
-            let report = import(plan, &store, &conn.name, &mut source, true, 1_000, &mut |_| {}).map_err(|e| e.to_string())?;
+            let report =
+                import(plan, &store, &conn.name, &mut source, true, 1_000, &mut |_| {}).map_err(|e| e.to_string())?;
             if let Some(issue) = report.issues.iter().find(|i| i.error) {
                 return Err(format!("{}: {}", issue.object, issue.message));
             }
@@ -364,7 +388,8 @@ impl<'p> World<'p> {
             let mut changes = 0u64;
             for conn in &plan.connectors {
                 let run = u64::try_from(round).unwrap_or(0) + 1;
-                let report = synchronize(plan, &store, &conn.name, true, run, &mut |_| {}).map_err(|e| e.to_string())?;
+                let report =
+                    synchronize(plan, &store, &conn.name, true, run, &mut |_| {}).map_err(|e| e.to_string())?;
                 if let Some(issue) = report.issues.iter().find(|i| i.error) {
                     return Err(format!("{}: {}", issue.object, issue.message));
                 }
@@ -385,7 +410,9 @@ impl<'p> World<'p> {
         let index: std::collections::BTreeMap<u64, usize> = mv_ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let to_world = |v: Value| -> Value {
             let map = |item: &Value| match item {
-                Value::Reference(id) => id.parse::<u64>().ok().and_then(|id| index.get(&id)).map_or_else(|| item.clone(), |i| mv_ref(*i)),
+                Value::Reference(id) => {
+                    id.parse::<u64>().ok().and_then(|id| index.get(&id)).map_or_else(|| item.clone(), |i| mv_ref(*i))
+                }
                 other => other.clone(),
             };
             match &v {
@@ -398,7 +425,11 @@ impl<'p> World<'p> {
             let Some(o) = store.mv(*id).map_err(|e| e.to_string())? else { continue };
             let Some(ty) = plan.metaverse.iter().position(|t| t.name == o.object_type) else { continue };
             let Some(t) = plan.metaverse.get(ty) else { continue };
-            let values = t.attributes.iter().map(|a| to_world(o.attributes.get(&a.name).cloned().unwrap_or(Value::Null))).collect();
+            let values = t
+                .attributes
+                .iter()
+                .map(|a| to_world(o.attributes.get(&a.name).cloned().unwrap_or(Value::Null)))
+                .collect();
             mv.push(MvObject { ty: u16::try_from(ty).unwrap_or(0), values });
         }
         let mut cs = Vec::new();
@@ -410,9 +441,11 @@ impl<'p> World<'p> {
                 }
                 let Some(oi) = conn.objects.iter().position(|t| t.name == o.object_type) else { continue };
                 let Some(ty) = conn.objects.get(oi) else { continue };
-                let slot_of = |name: &str| ty.attributes.iter().position(|a| a.name == name).and_then(|i| u16::try_from(i).ok());
+                let slot_of =
+                    |name: &str| ty.attributes.iter().position(|a| a.name == name).and_then(|i| u16::try_from(i).ok());
                 let pending = o.pending_export.as_ref().map(|p| {
-                    let mut values: Vec<(u16, Value)> = p.attributes.iter().filter_map(|c| Some((slot_of(&c.name)?, c.new.clone()))).collect();
+                    let mut values: Vec<(u16, Value)> =
+                        p.attributes.iter().filter_map(|c| Some((slot_of(&c.name)?, c.new.clone()))).collect();
                     values.sort_by_key(|(slot, _)| *slot);
                     let change = match p.change {
                         crate::model::ExportChange::Add | crate::model::ExportChange::DeleteAdd => ExportChange::Add,
@@ -425,7 +458,11 @@ impl<'p> World<'p> {
                     connector: u16::try_from(ci).unwrap_or(0),
                     object: u16::try_from(oi).unwrap_or(0),
                     dn: o.dn.clone(),
-                    values: ty.attributes.iter().map(|a| o.attributes.get(&a.name).cloned().unwrap_or(Value::Null)).collect(),
+                    values: ty
+                        .attributes
+                        .iter()
+                        .map(|a| o.attributes.get(&a.name).cloned().unwrap_or(Value::Null))
+                        .collect(),
                     link: o.link.and_then(|id| index.get(&id).copied()),
                     provisioned: o.provisioned_by.is_some(),
                     pending,
@@ -436,7 +473,6 @@ impl<'p> World<'p> {
         self.cs = cs;
         Ok(())
     }
-
 
     fn stage(&mut self, test: &plan::Test) -> Result<(), String> {
         let mut staged: Vec<CsObject> = Vec::new();
@@ -453,15 +489,30 @@ impl<'p> World<'p> {
             let env = ObjEnv { world: self, values: &values };
             let mut keep = true;
             for f in &ty.filters {
-                let holds = eval_condition(f, &env).map_err(|e| format!("the connector filter of `{}` failed on the given object at line {}: {e}", self.type_name(g.connector, g.object), g.location.line))?;
+                let holds = eval_condition(f, &env).map_err(|e| {
+                    format!(
+                        "the connector filter of `{}` failed on the given object at line {}: {e}",
+                        self.type_name(g.connector, g.object),
+                        g.location.line
+                    )
+                })?;
                 keep &= holds;
             }
             if !keep {
                 continue;
             }
             let anchor = values.get(usize::from(ty.anchor)).and_then(key_text);
-            let dn = if self.dn_style_none(g.connector) { anchor.clone() } else { g.dn.clone().or_else(|| anchor.clone()) };
-            staged.push(CsObject { connector: g.connector, object: g.object, dn: dn.unwrap_or_default(), values, link: None, provisioned: false, pending: None });
+            let dn =
+                if self.dn_style_none(g.connector) { anchor.clone() } else { g.dn.clone().or_else(|| anchor.clone()) };
+            staged.push(CsObject {
+                connector: g.connector,
+                object: g.object,
+                dn: dn.unwrap_or_default(),
+                values,
+                link: None,
+                provisioned: false,
+                pending: None,
+            });
         }
         // Connector by connector, then in staging order.
         staged.sort_by_key(|o| o.connector);
@@ -498,24 +549,19 @@ impl<'p> World<'p> {
         }
     }
 
-
-
-
     fn mv_attr_name(&self, t: u16, slot: u16) -> String {
-        self.plan.metaverse.get(usize::from(t)).and_then(|m| m.attributes.get(usize::from(slot))).map_or_else(|| format!("#{slot}"), |a| a.name.clone())
+        self.plan
+            .metaverse
+            .get(usize::from(t))
+            .and_then(|m| m.attributes.get(usize::from(slot)))
+            .map_or_else(|| format!("#{slot}"), |a| a.name.clone())
     }
 
     fn cs_attr_name(&self, c: u16, o: u16, slot: u16) -> String {
-        self.object_type(c, o).and_then(|t| t.attributes.get(usize::from(slot))).map_or_else(|| format!("#{slot}"), |a| a.name.clone())
+        self.object_type(c, o)
+            .and_then(|t| t.attributes.get(usize::from(slot)))
+            .map_or_else(|| format!("#{slot}"), |a| a.name.clone())
     }
-
-
-
-
-
-
-
-
 
     // -----------------------------------------------------------------------------------------
     // Expectations
@@ -527,7 +573,11 @@ impl<'p> World<'p> {
             Value::List(items) => Value::List(items.iter().map(|i| self.expected_value(i, in_mv)).collect()),
             Value::Reference(s) => match self.parse_tagged(s) {
                 Some(i) => {
-                    let resolved = if in_mv { self.cs.get(i).and_then(|o| o.link).map(mv_ref) } else { self.reference_text(i).map(Value::Reference) };
+                    let resolved = if in_mv {
+                        self.cs.get(i).and_then(|o| o.link).map(mv_ref)
+                    } else {
+                        self.reference_text(i).map(Value::Reference)
+                    };
                     // Never equal to anything that exists.
                     resolved.unwrap_or_else(|| Value::Reference(format!("unresolved:{s}")))
                 }
@@ -544,7 +594,11 @@ impl<'p> World<'p> {
             Value::Reference(s) => {
                 if let Some(m) = parse_mv_ref(v) {
                     return match self.cs.iter().enumerate().find(|(_, o)| o.link == Some(m) && !o.provisioned) {
-                        Some((i, o)) => format!("ref({}, {})", self.type_name(o.connector, o.object), quote(&self.anchor_text(i).unwrap_or_default())),
+                        Some((i, o)) => format!(
+                            "ref({}, {})",
+                            self.type_name(o.connector, o.object),
+                            quote(&self.anchor_text(i).unwrap_or_default())
+                        ),
                         None => format!("ref({})", quote(s)),
                     };
                 }
@@ -574,7 +628,8 @@ impl<'p> World<'p> {
         let (head, names, candidates): (String, Names<'_>, Vec<Candidate>) = match &e.target {
             ExpectTarget::Metaverse(t) => {
                 let t = *t;
-                let objects = self.mv.iter().filter(|o| o.ty == t).map(|o| (self.mv_type_name(t), o.values.clone())).collect();
+                let objects =
+                    self.mv.iter().filter(|o| o.ty == t).map(|o| (self.mv_type_name(t), o.values.clone())).collect();
                 (self.mv_type_name(t), Box::new(move |s| self.mv_attr_name(t, s)), objects)
             }
             ExpectTarget::ConnectorSpace(c, o) => {
@@ -620,29 +675,45 @@ impl<'p> World<'p> {
                 (head, Box::new(move |s| self.cs_attr_name(c, o, s)), objects)
             }
         };
-        let score = |values: &[Value]| wanted.iter().filter(|(s, v)| matches_value(values.get(usize::from(*s)).unwrap_or(&Value::Null), v)).count();
+        let score = |values: &[Value]| {
+            wanted.iter().filter(|(s, v)| matches_value(values.get(usize::from(*s)).unwrap_or(&Value::Null), v)).count()
+        };
         let matching = candidates.iter().filter(|(_, values)| score(values) == wanted.len()).count();
         let holds = if e.negated { matching == 0 } else { matching > 0 };
         if holds {
             return None;
         }
         let expected = format!("{}{}{}", if e.negated { "no " } else { "" }, head, self.record(&*names, &e.values));
-        let mut ranked: Vec<&Candidate> = candidates.iter().filter(|(_, values)| !e.negated || score(values) == wanted.len()).collect();
+        let mut ranked: Vec<&Candidate> =
+            candidates.iter().filter(|(_, values)| !e.negated || score(values) == wanted.len()).collect();
         ranked.sort_by_key(|(_, values)| std::cmp::Reverse(score(values)));
         let shown: Vec<String> = ranked
             .iter()
             .take(MAX_SHOWN)
             .map(|(desc, values)| {
                 let fields: Vec<(u16, Value)> = if e.values.is_empty() {
-                    values.iter().enumerate().filter(|(_, v)| present(v)).filter_map(|(s, v)| Some((u16::try_from(s).ok()?, v.clone()))).collect()
+                    values
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, v)| present(v))
+                        .filter_map(|(s, v)| Some((u16::try_from(s).ok()?, v.clone())))
+                        .collect()
                 } else {
                     // Connector objects also show their anchor, so that they can be told apart.
                     let anchor = match &e.target {
-                        ExpectTarget::ConnectorSpace(c, o) | ExpectTarget::Export { connector: c, object: o, .. } => self.object_type(*c, *o).map(|t| t.anchor),
+                        ExpectTarget::ConnectorSpace(c, o) | ExpectTarget::Export { connector: c, object: o, .. } => {
+                            self.object_type(*c, *o).map(|t| t.anchor)
+                        }
                         ExpectTarget::Metaverse(_) => None,
                     };
-                    let anchor = anchor.filter(|a| !e.values.iter().any(|(s, _)| s == a) && values.get(usize::from(*a)).is_some_and(present));
-                    anchor.into_iter().chain(e.values.iter().map(|(s, _)| *s)).map(|s| (s, values.get(usize::from(s)).cloned().unwrap_or(Value::Null))).collect()
+                    let anchor = anchor.filter(|a| {
+                        !e.values.iter().any(|(s, _)| s == a) && values.get(usize::from(*a)).is_some_and(present)
+                    });
+                    anchor
+                        .into_iter()
+                        .chain(e.values.iter().map(|(s, _)| *s))
+                        .map(|s| (s, values.get(usize::from(s)).cloned().unwrap_or(Value::Null)))
+                        .collect()
                 };
                 format!("{desc}{}", self.record(&*names, &fields))
             })

@@ -119,7 +119,9 @@ pub fn parse_datetime_detailed(text: &str) -> Result<i64, String> {
         }
         if let Some(t) = tail.strip_prefix('Z') {
             tail = t;
-        } else if let Some((sign, o)) = tail.strip_prefix('+').map(|o| (1, o)).or_else(|| tail.strip_prefix('-').map(|o| (-1, o))) {
+        } else if let Some((sign, o)) =
+            tail.strip_prefix('+').map(|o| (1, o)).or_else(|| tail.strip_prefix('-').map(|o| (-1, o)))
+        {
             let oh = num(o.get(..2).unwrap_or(""))?;
             let om = num(o.get(3..5).unwrap_or(""))?;
             if oh > 23 || om > 59 || o.as_bytes().get(2) != Some(&b':') {
@@ -146,7 +148,9 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        for text in ["2024-01-05T10:00:00Z", "1969-12-31T23:59:59.5Z", "2000-02-29T00:00:00.000001Z", "9999-12-31T23:59:59Z"] {
+        for text in
+            ["2024-01-05T10:00:00Z", "1969-12-31T23:59:59.5Z", "2000-02-29T00:00:00.000001Z", "9999-12-31T23:59:59Z"]
+        {
             let us = parse_datetime(text).unwrap_or(i64::MIN);
             assert_eq!(format_rfc3339(us), text);
         }
@@ -154,8 +158,14 @@ mod tests {
 
     #[test]
     fn offsets_and_errors() {
-        assert_eq!(parse_datetime("2024-01-05T10:00+02:00").map(format_rfc3339).as_deref(), Some("2024-01-05T08:00:00Z"));
-        assert_eq!(parse_datetime("2024-12-31T23:30:00-01:00").map(format_rfc3339).as_deref(), Some("2025-01-01T00:30:00Z"));
+        assert_eq!(
+            parse_datetime("2024-01-05T10:00+02:00").map(format_rfc3339).as_deref(),
+            Some("2024-01-05T08:00:00Z")
+        );
+        assert_eq!(
+            parse_datetime("2024-12-31T23:30:00-01:00").map(format_rfc3339).as_deref(),
+            Some("2025-01-01T00:30:00Z")
+        );
         assert_eq!(parse_datetime("2024-01-05").map(format_rfc3339).as_deref(), Some("2024-01-05T00:00:00Z"));
         assert!(parse_datetime("2023-02-29").is_none());
         assert!(parse_datetime("2023-13-01").is_none());

@@ -55,9 +55,7 @@ impl ValueKind {
     /// The kind named by a `.sync` keyword (`ref` is written with its target type and is not
     /// accepted here).
     pub fn from_keyword(word: &str) -> Option<ValueKind> {
-        ValueKind::ALL
-            .into_iter()
-            .find(|kind| *kind != ValueKind::Reference && kind.keyword() == word)
+        ValueKind::ALL.into_iter().find(|kind| *kind != ValueKind::Reference && kind.keyword() == word)
     }
 }
 
@@ -225,16 +223,26 @@ impl Value {
         use serde_json::Value as J;
         match json {
             J::Null => Ok(Value::Null),
-            J::Array(items) => items.iter().map(|i| Value::from_json(i, kind)).collect::<Result<Vec<_>, _>>().map(Value::List),
+            J::Array(items) => {
+                items.iter().map(|i| Value::from_json(i, kind)).collect::<Result<Vec<_>, _>>().map(Value::List)
+            }
             J::Bool(b) if kind == ValueKind::Boolean => Ok(Value::Boolean(*b)),
-            J::Number(n) if kind == ValueKind::Integer => n.as_i64().map(Value::Integer).ok_or_else(|| format!("{n} is not a 64-bit integer")),
+            J::Number(n) if kind == ValueKind::Integer => {
+                n.as_i64().map(Value::Integer).ok_or_else(|| format!("{n} is not a 64-bit integer"))
+            }
             J::String(s) => match kind {
                 ValueKind::String => Ok(Value::String(s.clone())),
                 ValueKind::Reference => Ok(Value::Reference(s.clone())),
-                ValueKind::DateTime => crate::time::parse_datetime(s).map(Value::DateTime).ok_or_else(|| format!("`{s}` is not a date and time")),
+                ValueKind::DateTime => crate::time::parse_datetime(s)
+                    .map(Value::DateTime)
+                    .ok_or_else(|| format!("`{s}` is not a date and time")),
                 ValueKind::Guid => parse_guid(s).map(Value::Guid).ok_or_else(|| format!("`{s}` is not a GUID")),
-                ValueKind::Binary => crate::text::base64_decode(s).map(Value::Binary).ok_or_else(|| format!("`{s}` is not base64")),
-                ValueKind::Integer => s.trim().parse().map(Value::Integer).map_err(|_| format!("`{s}` is not an integer")),
+                ValueKind::Binary => {
+                    crate::text::base64_decode(s).map(Value::Binary).ok_or_else(|| format!("`{s}` is not base64"))
+                }
+                ValueKind::Integer => {
+                    s.trim().parse().map(Value::Integer).map_err(|_| format!("`{s}` is not an integer"))
+                }
                 ValueKind::Boolean => match s.to_ascii_lowercase().as_str() {
                     "true" => Ok(Value::Boolean(true)),
                     "false" => Ok(Value::Boolean(false)),
@@ -278,7 +286,8 @@ pub fn parse_guid(text: &str) -> Option<u128> {
     let t = text.trim();
     let t = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(t);
     let groups: Vec<&str> = t.split('-').collect();
-    let ok = groups.len() == 5 && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
+    let ok = groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
     if !ok {
         return None;
     }

@@ -65,8 +65,11 @@ fn every_code_has_a_page_whose_example_fails_and_whose_fix_passes() {
         match fix {
             Some((_, text)) => {
                 let diags = check_texts(vec![(format!("docs/errors/{code}.md#fix"), text.clone())]);
-                let bad: Vec<Code> =
-                    diags.iter().map(|d| d.diagnostic.code).filter(|c| c == code || c.severity() == metasync_compiler::diagnostics::Severity::Error).collect();
+                let bad: Vec<Code> = diags
+                    .iter()
+                    .map(|d| d.diagnostic.code)
+                    .filter(|c| c == code || c.severity() == metasync_compiler::diagnostics::Severity::Error)
+                    .collect();
                 if !bad.is_empty() {
                     failures.push(format!("{code}: the fix still produces {bad:?}"));
                 }
@@ -131,7 +134,8 @@ fn shipped_rule_sets_check_clean() {
     for (set, files) in sets {
         let texts = metasync_compiler::ruleset::read_files(&files).unwrap_or_default();
         let diags = check_texts(texts);
-        let shown: Vec<String> = diags.iter().map(|d| format!("{} {} {}", d.path, d.diagnostic.code, d.diagnostic.message)).collect();
+        let shown: Vec<String> =
+            diags.iter().map(|d| format!("{} {} {}", d.path, d.diagnostic.code, d.diagnostic.message)).collect();
         assert!(shown.is_empty(), "{} is not clean:\n{}", set.display(), shown.join("\n"));
     }
 }

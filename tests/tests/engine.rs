@@ -5,13 +5,16 @@
 use metasync_compiler::lower::lower;
 use metasync_compiler::ruleset::RuleSet;
 use metasync_runtime::connectors::{
-    Connector, ConnectorError, EntryChange, EntryError, ExportRequest, ExportResult, ImportEntry, ImportMode, ImportPage,
+    Connector, ConnectorError, EntryChange, EntryError, ExportRequest, ExportResult, ImportEntry, ImportMode,
+    ImportPage,
 };
 use metasync_runtime::engine::export::{ExportOptions, export};
 use metasync_runtime::engine::import::import;
 use metasync_runtime::engine::sync::synchronize;
 use metasync_runtime::engine::{self, EngineError, StepReport};
-use metasync_runtime::model::{AttrChange, CsKind, CsObject, ExportChange, ImportChange, Link, MvObject, PendingExport, PendingImport};
+use metasync_runtime::model::{
+    AttrChange, CsKind, CsObject, ExportChange, ImportChange, Link, MvObject, PendingExport, PendingImport,
+};
 use metasync_runtime::plan::{self, Plan};
 use metasync_runtime::store::memory::MemoryStore;
 use metasync_runtime::store::{Batch, Op, Store};
@@ -90,14 +93,24 @@ fn plan() -> Plan {
 
 fn compile(text: &str) -> Plan {
     let rules = RuleSet::new(vec![("rules.sync".to_string(), text.to_string())]);
-    let errors: Vec<String> = rules.check().iter().filter(|d| d.diagnostic.is_error()).map(|d| d.diagnostic.message.clone()).collect();
+    let errors: Vec<String> =
+        rules.check().iter().filter(|d| d.diagnostic.is_error()).map(|d| d.diagnostic.message.clone()).collect();
     assert!(errors.is_empty(), "{errors:?}");
     lower(&rules.db).unwrap_or_else(|e| unreachable_plan(&e.0))
 }
 
 fn unreachable_plan(why: &str) -> Plan {
     assert!(why.is_empty(), "{why}");
-    Plan { format: 0, hash: String::new(), connectors: vec![], metaverse: vec![], inbound: vec![], outbound: vec![], profiles: vec![], tests: vec![] }
+    Plan {
+        format: 0,
+        hash: String::new(),
+        connectors: vec![],
+        metaverse: vec![],
+        inbound: vec![],
+        outbound: vec![],
+        profiles: vec![],
+        tests: vec![],
+    }
 }
 
 /// How the fake answers exports.
@@ -141,7 +154,11 @@ impl Connector for Fake {
                 ImportMode::Delta(Some(mark)) => self.pages.iter().position(|(_, w)| w == mark).map_or(0, |i| i + 1),
                 _ => 0,
             };
-            self.pages.iter().skip(start).map(|(entries, mark)| ImportPage { entries: entries.clone(), watermark: Some(mark.clone()) }).collect()
+            self.pages
+                .iter()
+                .skip(start)
+                .map(|(entries, mark)| ImportPage { entries: entries.clone(), watermark: Some(mark.clone()) })
+                .collect()
         } else {
             vec![ImportPage { entries: self.entries.iter().cloned().map(Ok).collect(), watermark: None }]
         };
@@ -182,11 +199,18 @@ fn attrs(pairs: &[(&str, Value)]) -> BTreeMap<String, Value> {
 }
 
 fn person(id: &str, given: &str, surname: &str, status: &str, manager: Option<&str>) -> ImportEntry {
-    let mut attributes = attrs(&[("employeeId", s(id)), ("givenName", s(given)), ("surname", s(surname)), ("status", s(status))]);
+    let mut attributes =
+        attrs(&[("employeeId", s(id)), ("givenName", s(given)), ("surname", s(surname)), ("status", s(status))]);
     if let Some(m) = manager {
         attributes.insert("managerId".to_string(), r(m));
     }
-    ImportEntry { object_type: "person".to_string(), dn: id.to_string(), anchor: id.to_string(), change: EntryChange::Object, attributes }
+    ImportEntry {
+        object_type: "person".to_string(),
+        dn: id.to_string(),
+        anchor: id.to_string(),
+        change: EntryChange::Object,
+        attributes,
+    }
 }
 
 fn account(uid: &str, cn: &str, sn: &str, employee_number: &str) -> ImportEntry {
@@ -238,7 +262,12 @@ fn export_all(plan: &Plan, store: &MemoryStore, connector: &str, fake: &mut Fake
 
 /// Every object of a connector space, in id order.
 fn space(store: &MemoryStore, connector: &str) -> Vec<CsObject> {
-    store.cs_ids(connector).unwrap_or_default().into_iter().filter_map(|id| store.cs(connector, id).ok().flatten()).collect()
+    store
+        .cs_ids(connector)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|id| store.cs(connector, id).ok().flatten())
+        .collect()
 }
 
 /// Every metaverse object, in id order.
@@ -258,7 +287,10 @@ fn mv_of(store: &MemoryStore, o: Option<&CsObject>) -> Option<MvObject> {
 type Sent = (ExportChange, String, Vec<(String, Value)>);
 
 fn sent(requests: &[ExportRequest]) -> Vec<Sent> {
-    requests.iter().map(|q| (q.change, q.dn.clone(), q.attributes.iter().map(|c| (c.name.clone(), c.new.clone())).collect())).collect()
+    requests
+        .iter()
+        .map(|q| (q.change, q.dn.clone(), q.attributes.iter().map(|c| (c.name.clone(), c.new.clone())).collect()))
+        .collect()
 }
 
 fn values(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
@@ -310,7 +342,10 @@ fn put(store: &MemoryStore, objects: Vec<CsObject>) {
 fn a_new_person_is_projected_provisioned_and_exported() {
     let plan = plan();
     let store = MemoryStore::new();
-    let mut hr = Fake { entries: vec![person("1", "Ann", "Lee", "active", None), person("2", "Bob", "Ray", "active", Some("1"))], ..Fake::default() };
+    let mut hr = Fake {
+        entries: vec![person("1", "Ann", "Lee", "active", None), person("2", "Bob", "Ray", "active", Some("1"))],
+        ..Fake::default()
+    };
     let imported = full_import(&plan, &store, "hr", &mut hr);
     assert_eq!(imported.counts.adds, 2);
     assert_eq!(store.pending_imports("hr").map(|v| v.len()).unwrap_or(0), 2);
@@ -343,18 +378,37 @@ fn a_new_person_is_projected_provisioned_and_exported() {
     assert_eq!(store.pending_exports("directory").unwrap_or_default().len(), 2);
     let mut dir = Fake::default();
     let exported = export_all(&plan, &store, "directory", &mut dir);
-    assert_eq!((exported.counts.adds, exported.counts.updates, exported.counts.errors), (2, 1, 0), "{:?}", exported.issues);
+    assert_eq!(
+        (exported.counts.adds, exported.counts.updates, exported.counts.errors),
+        (2, 1, 0),
+        "{:?}",
+        exported.issues
+    );
     assert_eq!(
         sent(&dir.exported),
         vec![
-            (ExportChange::Add, dn("alee"), values(&[("uid", s("alee")), ("cn", s("Ann Lee")), ("sn", s("Lee")), ("employeeNumber", s("1"))])),
-            (ExportChange::Add, dn("bray"), values(&[("uid", s("bray")), ("cn", s("Bob Ray")), ("sn", s("Ray")), ("employeeNumber", s("2"))])),
+            (
+                ExportChange::Add,
+                dn("alee"),
+                values(&[("uid", s("alee")), ("cn", s("Ann Lee")), ("sn", s("Lee")), ("employeeNumber", s("1"))])
+            ),
+            (
+                ExportChange::Add,
+                dn("bray"),
+                values(&[("uid", s("bray")), ("cn", s("Bob Ray")), ("sn", s("Ray")), ("employeeNumber", s("2"))])
+            ),
             (ExportChange::Update, dn("bray"), values(&[("manager", r(&dn("alee")))])),
         ]
     );
     // The connector space holds what was exported, remembered until a confirming import.
     let bob_account = cs_at(&store, "directory", &dn("bray"));
-    let expected = attrs(&[("uid", s("bray")), ("cn", s("Bob Ray")), ("sn", s("Ray")), ("employeeNumber", s("2")), ("manager", r(&dn("alee")))]);
+    let expected = attrs(&[
+        ("uid", s("bray")),
+        ("cn", s("Bob Ray")),
+        ("sn", s("Ray")),
+        ("employeeNumber", s("2")),
+        ("manager", r(&dn("alee"))),
+    ]);
     assert_eq!(bob_account.as_ref().map(|o| &o.attributes), Some(&expected));
     assert_eq!(bob_account.as_ref().map(|o| &o.export_memory), Some(&expected));
     assert_eq!(bob_account.as_ref().and_then(|o| o.link), Some(bob.id));
@@ -377,12 +431,22 @@ fn an_existing_account_is_joined_not_provisioned() {
     // HR projects Ann; before provisioning, the directory's own join rule (employeeNumber) finds
     // her existing account: it is joined, and no second object is provisioned.
     let synced = delta_sync(&plan, &store, "hr");
-    assert_eq!((synced.counts.projections, synced.counts.provisions, synced.counts.joins), (1, 0, 1), "{:?}", synced.issues);
+    assert_eq!(
+        (synced.counts.projections, synced.counts.provisions, synced.counts.joins),
+        (1, 0, 1),
+        "{:?}",
+        synced.issues
+    );
     assert!(codes(&synced).is_empty(), "{:?}", synced.issues);
     assert_eq!(space(&store, "directory").len(), 1);
     // Synchronizing the directory afterwards changes nothing.
     let again = delta_sync(&plan, &store, "directory");
-    assert_eq!((again.counts.joins, again.counts.projections, again.counts.provisions), (0, 0, 0), "{:?}", again.issues);
+    assert_eq!(
+        (again.counts.joins, again.counts.projections, again.counts.provisions),
+        (0, 0, 0),
+        "{:?}",
+        again.issues
+    );
     let hr_ann = cs_at(&store, "hr", "1");
     let Some(acct) = cs_at(&store, "directory", "alee") else { return missing("the account is gone") };
     let Some(mv) = mv_of(&store, hr_ann.as_ref()) else { return missing("Ann has no person") };
@@ -393,7 +457,10 @@ fn an_existing_account_is_joined_not_provisioned() {
     links.sort();
     assert_eq!(mv.links, links);
     // Only the attribute that differs is exported (`uid` flows once, on add only).
-    assert_eq!(acct.pending_export, pending(ExportChange::Update, vec![AttrChange { name: "sn".to_string(), old: s("Lea"), new: s("Lee") }]));
+    assert_eq!(
+        acct.pending_export,
+        pending(ExportChange::Update, vec![AttrChange { name: "sn".to_string(), old: s("Lea"), new: s("Lee") }])
+    );
     let mut out = Fake::default();
     export_all(&plan, &store, "directory", &mut out);
     assert_eq!(sent(&out.exported), vec![(ExportChange::Update, dn("alee"), values(&[("sn", s("Lee"))]))]);
@@ -449,7 +516,13 @@ fn hr_title(title: Option<&str>, status: &str) -> ImportEntry {
     if let Some(t) = title {
         attributes.insert("title".to_string(), s(t));
     }
-    ImportEntry { object_type: "person".to_string(), dn: "1".to_string(), anchor: "1".to_string(), change: EntryChange::Object, attributes }
+    ImportEntry {
+        object_type: "person".to_string(),
+        dn: "1".to_string(),
+        anchor: "1".to_string(),
+        change: EntryChange::Object,
+        attributes,
+    }
 }
 
 /// Ann from HR (title `Engineer`) and her badge (title `Visitor`), joined into one person.
@@ -485,17 +558,26 @@ fn the_best_precedence_with_a_value_wins() {
     let store = MemoryStore::new();
     let mut hr = Fake::default();
     two_sources(&store, &plan, &mut hr);
-    assert_eq!(person_state(&store), Some((attrs(&[("employeeId", s("1")), ("title", s("Engineer"))]), Some("HR".to_string()))));
+    assert_eq!(
+        person_state(&store),
+        Some((attrs(&[("employeeId", s("1")), ("title", s("Engineer"))]), Some("HR".to_string())))
+    );
     // HR loses its value: the badge's contribution wins.
     hr.entries = vec![hr_title(None, "active")];
     full_import(&plan, &store, "hr", &mut hr);
     delta_sync(&plan, &store, "hr");
-    assert_eq!(person_state(&store), Some((attrs(&[("employeeId", s("1")), ("title", s("Visitor"))]), Some("Badge".to_string()))));
+    assert_eq!(
+        person_state(&store),
+        Some((attrs(&[("employeeId", s("1")), ("title", s("Visitor"))]), Some("Badge".to_string())))
+    );
     // HR has one again: it wins again.
     hr.entries = vec![hr_title(Some("Manager"), "active")];
     full_import(&plan, &store, "hr", &mut hr);
     delta_sync(&plan, &store, "hr");
-    assert_eq!(person_state(&store), Some((attrs(&[("employeeId", s("1")), ("title", s("Manager"))]), Some("HR".to_string()))));
+    assert_eq!(
+        person_state(&store),
+        Some((attrs(&[("employeeId", s("1")), ("title", s("Manager"))]), Some("HR".to_string())))
+    );
 }
 
 // 3b. `authoritative null` from the better rule clears the attribute although the other has a value.
@@ -623,7 +705,10 @@ fn leaving_scope_with_deprovision_delete_stages_a_delete() {
     assert!(space(&store, "directory").is_empty());
     let people = metaverse(&store);
     assert_eq!(people.len(), 1, "the person stays: HR still holds her");
-    assert_eq!(people.first().map(|p| p.links.iter().map(|l| l.connector.as_str()).collect::<Vec<_>>()), Some(vec!["hr"]));
+    assert_eq!(
+        people.first().map(|p| p.links.iter().map(|l| l.connector.as_str()).collect::<Vec<_>>()),
+        Some(vec!["hr"])
+    );
 }
 
 // 4b. `deprovision disconnect`: the link goes, the object stays, nothing is exported.
@@ -672,11 +757,18 @@ fn deletion_at_an_authoritative_source_deletes_the_person() {
         Some(PendingImport { change: ImportChange::Delete, changed: Vec::new() })
     );
     let synced = delta_sync(&plan, &store, "hr");
-    assert_eq!((synced.counts.deletes, synced.counts.deprovisions), (2, 1), "the HR object and the person; the account");
+    assert_eq!(
+        (synced.counts.deletes, synced.counts.deprovisions),
+        (2, 1),
+        "the HR object and the person; the account"
+    );
     assert!(space(&store, "hr").is_empty());
     assert!(metaverse(&store).is_empty(), "HR is authoritative: the person is deleted although the account is linked");
     let Some(before) = before else { return missing("no account") };
-    assert_eq!(space(&store, "directory"), vec![CsObject { link: None, pending_export: pending(ExportChange::Delete, Vec::new()), ..before }]);
+    assert_eq!(
+        space(&store, "directory"),
+        vec![CsObject { link: None, pending_export: pending(ExportChange::Delete, Vec::new()), ..before }]
+    );
     let mut dir = Fake::default();
     export_all(&plan, &store, "directory", &mut dir);
     assert_eq!(sent(&dir.exported), vec![(ExportChange::Delete, dn("alee"), Vec::new())]);
@@ -686,9 +778,10 @@ fn deletion_at_an_authoritative_source_deletes_the_person() {
 // 5b. Deletion at the source with `delete when unlinked`: the person stays while a link remains.
 #[test]
 fn deletion_at_the_source_keeps_the_person_until_its_last_link_goes() {
-    let rules = RULES
-        .replace("delete when unlinked from hr", "delete when unlinked")
-        .replace("outbound \"Accounts\" person -> directory.inetOrgPerson {\n", "outbound \"Accounts\" person -> directory.inetOrgPerson {\n    scope employeeId is present\n");
+    let rules = RULES.replace("delete when unlinked from hr", "delete when unlinked").replace(
+        "outbound \"Accounts\" person -> directory.inetOrgPerson {\n",
+        "outbound \"Accounts\" person -> directory.inetOrgPerson {\n    scope employeeId is present\n",
+    );
     let plan = compile(&rules);
     let store = MemoryStore::new();
     let mut hr = Fake { entries: vec![person("1", "Ann", "Lee", "active", None)], ..Fake::default() };
@@ -712,7 +805,10 @@ fn deletion_at_the_source_keeps_the_person_until_its_last_link_goes() {
     let Some(mv) = people.first() else { return };
     assert!(mv.attributes.is_empty(), "{:?}", mv.attributes);
     assert_eq!(mv.links, vec![link(&before)]);
-    assert_eq!(space(&store, "directory"), vec![CsObject { pending_export: pending(ExportChange::Delete, Vec::new()), ..before }]);
+    assert_eq!(
+        space(&store, "directory"),
+        vec![CsObject { pending_export: pending(ExportChange::Delete, Vec::new()), ..before }]
+    );
     // The delete is exported: the last link goes, and the person with it.
     let mut dir = Fake::default();
     export_all(&plan, &store, "directory", &mut dir);
@@ -743,18 +839,30 @@ fn a_placeholder_is_replaced_and_the_reference_resolved() {
     let Some(bob) = cs_at(&store, "hr", "2") else { return missing("no Bob") };
     assert_eq!(
         placeholder,
-        CsObject { kind: CsKind::Placeholder, anchor: None, attributes: BTreeMap::new(), ..staging(placeholder.id, "hr", "person", "1", BTreeMap::new()) }
+        CsObject {
+            kind: CsKind::Placeholder,
+            anchor: None,
+            attributes: BTreeMap::new(),
+            ..staging(placeholder.id, "hr", "person", "1", BTreeMap::new())
+        }
     );
     delta_sync(&plan, &store, "hr");
     let bob_mv = mv_of(&store, cs_at(&store, "hr", "2").as_ref());
     assert_eq!(bob_mv.as_ref().map(|m| m.attributes.contains_key("manager")), Some(false));
-    assert_eq!(cs_at(&store, "hr", "1").map(|p| (p.kind, p.link)), Some((CsKind::Placeholder, None)), "placeholders are never joined");
+    assert_eq!(
+        cs_at(&store, "hr", "1").map(|p| (p.kind, p.link)),
+        Some((CsKind::Placeholder, None)),
+        "placeholders are never joined"
+    );
     // Ann arrives: the placeholder becomes her staging object.
     hr.entries = vec![person("2", "Bob", "Ray", "active", Some("1")), person("1", "Ann", "Lee", "active", None)];
     let imported = full_import(&plan, &store, "hr", &mut hr);
     assert_eq!((imported.counts.adds, imported.counts.updates), (1, 0));
     let ann = cs_at(&store, "hr", "1");
-    assert_eq!(ann.as_ref().map(|a| (a.id, a.kind, a.anchor.clone())), Some((placeholder.id, CsKind::Staging, Some("1".to_string()))));
+    assert_eq!(
+        ann.as_ref().map(|a| (a.id, a.kind, a.anchor.clone())),
+        Some((placeholder.id, CsKind::Staging, Some("1".to_string())))
+    );
     assert_eq!(ann.as_ref().and_then(|a| a.pending_import.as_ref()).map(|p| p.change), Some(ImportChange::Add));
     assert_eq!(store.pending_imports("hr").unwrap_or_default(), vec![placeholder.id], "Bob did not change");
     // After the sync Bob's manager is Ann's person.
@@ -781,8 +889,18 @@ fn references_to_new_objects_follow_in_a_second_pass() {
     // Bob's account was provisioned first: the order below is the references', not the ids'.
     assert!(bob.as_ref().map(|o| o.id) < ann.as_ref().map(|o| o.id));
     assert_eq!(
-        bob.and_then(|o| o.pending_export).map(|p| p.attributes.into_iter().map(|c| (c.name, c.new)).collect::<Vec<_>>()),
-        Some(values(&[("uid", s("bray")), ("cn", s("Bob Ray")), ("sn", s("Ray")), ("employeeNumber", s("2")), ("manager", r(&dn("alee")))]))
+        bob.and_then(|o| o.pending_export).map(|p| p
+            .attributes
+            .into_iter()
+            .map(|c| (c.name, c.new))
+            .collect::<Vec<_>>()),
+        Some(values(&[
+            ("uid", s("bray")),
+            ("cn", s("Bob Ray")),
+            ("sn", s("Ray")),
+            ("employeeNumber", s("2")),
+            ("manager", r(&dn("alee")))
+        ]))
     );
     let mut dir = Fake::default();
     let exported = export_all(&plan, &store, "directory", &mut dir);
@@ -790,8 +908,16 @@ fn references_to_new_objects_follow_in_a_second_pass() {
     assert_eq!(
         sent(&dir.exported),
         vec![
-            (ExportChange::Add, dn("alee"), values(&[("uid", s("alee")), ("cn", s("Ann Lee")), ("sn", s("Lee")), ("employeeNumber", s("1"))])),
-            (ExportChange::Add, dn("bray"), values(&[("uid", s("bray")), ("cn", s("Bob Ray")), ("sn", s("Ray")), ("employeeNumber", s("2"))])),
+            (
+                ExportChange::Add,
+                dn("alee"),
+                values(&[("uid", s("alee")), ("cn", s("Ann Lee")), ("sn", s("Lee")), ("employeeNumber", s("1"))])
+            ),
+            (
+                ExportChange::Add,
+                dn("bray"),
+                values(&[("uid", s("bray")), ("cn", s("Bob Ray")), ("sn", s("Ray")), ("employeeNumber", s("2"))])
+            ),
             (ExportChange::Update, dn("bray"), values(&[("manager", r(&dn("alee")))])),
         ]
     );
@@ -807,7 +933,10 @@ fn exported_ann() -> (Plan, MemoryStore) {
     delta_sync(&plan, &store, "hr");
     export_all(&plan, &store, "directory", &mut Fake::default());
     let memory = cs_at(&store, "directory", &dn("alee")).map(|o| o.export_memory);
-    assert_eq!(memory, Some(attrs(&[("uid", s("alee")), ("cn", s("Ann Lee")), ("sn", s("Lee")), ("employeeNumber", s("1"))])));
+    assert_eq!(
+        memory,
+        Some(attrs(&[("uid", s("alee")), ("cn", s("Ann Lee")), ("sn", s("Lee")), ("employeeNumber", s("1"))]))
+    );
     (plan, store)
 }
 
@@ -822,7 +951,10 @@ fn a_confirming_import_clears_the_export_memory() {
     assert_eq!(acct.anchor.as_deref(), Some("alee"), "the first import confirms the anchor");
     assert!(acct.export_memory.is_empty());
     assert_eq!(acct.pending_import, None);
-    assert_eq!(acct.attributes, attrs(&[("uid", s("alee")), ("cn", s("Ann Lee")), ("sn", s("Lee")), ("employeeNumber", s("1"))]));
+    assert_eq!(
+        acct.attributes,
+        attrs(&[("uid", s("alee")), ("cn", s("Ann Lee")), ("sn", s("Lee")), ("employeeNumber", s("1"))])
+    );
 }
 
 // 8b. A confirming import that does not confirm: `exported-change-not-reimported`.
@@ -833,11 +965,20 @@ fn a_confirming_import_that_disagrees_warns() {
     let imported = full_import(&plan, &store, "directory", &mut dir);
     assert_eq!(codes(&imported), vec!["exported-change-not-reimported"]);
     assert_eq!((imported.counts.warnings, imported.counts.errors), (1, 0));
-    assert!(imported.issues.first().is_some_and(|i| i.message.contains("`cn`") && i.object == format!("directory.inetOrgPerson \"{}\"", dn("alee"))), "{:?}", imported.issues);
+    assert!(
+        imported.issues.first().is_some_and(
+            |i| i.message.contains("`cn`") && i.object == format!("directory.inetOrgPerson \"{}\"", dn("alee"))
+        ),
+        "{:?}",
+        imported.issues
+    );
     let Some(acct) = cs_at(&store, "directory", "alee") else { return missing("no account") };
     assert!(acct.export_memory.is_empty());
     assert_eq!(acct.attributes.get("cn"), Some(&s("A. Lee")));
-    assert_eq!(acct.pending_import, Some(PendingImport { change: ImportChange::Update, changed: vec!["cn".to_string()] }));
+    assert_eq!(
+        acct.pending_import,
+        Some(PendingImport { change: ImportChange::Update, changed: vec!["cn".to_string()] })
+    );
 }
 
 // 9. A delta import whose page has an object-level error.
@@ -878,7 +1019,11 @@ fn three_people() -> (Plan, MemoryStore, Fake) {
     let plan = plan();
     let store = MemoryStore::new();
     let mut hr = Fake {
-        entries: vec![person("1", "Ann", "Lee", "active", None), person("2", "Bob", "Ray", "active", None), person("3", "Cid", "Roe", "active", None)],
+        entries: vec![
+            person("1", "Ann", "Lee", "active", None),
+            person("2", "Bob", "Ray", "active", None),
+            person("3", "Cid", "Roe", "active", None),
+        ],
         ..Fake::default()
     };
     full_import(&plan, &store, "hr", &mut hr);
@@ -892,7 +1037,13 @@ fn a_full_import_with_an_error_skips_obsolescence() {
     let (plan, store, mut hr) = three_people();
     let before = space(&store, "hr");
     hr.paged = true;
-    hr.pages = vec![(vec![Ok(person("1", "Ann", "Lee", "active", None)), Err(EntryError { object: "line 2".to_string(), message: "bad JSON".to_string() })], "X".to_string())];
+    hr.pages = vec![(
+        vec![
+            Ok(person("1", "Ann", "Lee", "active", None)),
+            Err(EntryError { object: "line 2".to_string(), message: "bad JSON".to_string() }),
+        ],
+        "X".to_string(),
+    )];
     let imported = full_import(&plan, &store, "hr", &mut hr);
     assert_eq!(codes(&imported), vec!["import-error", "obsolescence-skipped"]);
     assert_eq!((imported.counts.deletes, imported.counts.errors, imported.counts.warnings), (0, 1, 1));
@@ -913,7 +1064,10 @@ fn a_full_import_marks_objects_not_seen_deleted() {
         .into_iter()
         .map(|o| {
             let gone = o.anchor.as_deref() == Some("3");
-            CsObject { pending_import: gone.then(|| PendingImport { change: ImportChange::Delete, changed: Vec::new() }), ..o }
+            CsObject {
+                pending_import: gone.then(|| PendingImport { change: ImportChange::Delete, changed: Vec::new() }),
+                ..o
+            }
         })
         .collect();
     assert_eq!(space(&store, "hr"), expected);
@@ -989,12 +1143,21 @@ fn an_object_type_change_is_a_delete_add() {
     let synced = delta_sync(&plan, &store, "directory");
     assert_eq!(synced.counts.deletes, 1);
     assert!(metaverse(&store).is_empty());
-    assert_eq!(space(&store, "directory").into_iter().map(|o| (o.object_type, o.link, o.pending_import)).collect::<Vec<_>>(), vec![("contact".to_string(), None, None)]);
+    assert_eq!(
+        space(&store, "directory").into_iter().map(|o| (o.object_type, o.link, o.pending_import)).collect::<Vec<_>>(),
+        vec![("contact".to_string(), None, None)]
+    );
 }
 
 /// An account with a pending delete-add written into the store.
 fn delete_add(store: &MemoryStore) -> CsObject {
-    let mut o = staging(1, "directory", "inetOrgPerson", &dn("x"), attrs(&[("uid", s("x")), ("cn", s("Old")), ("sn", s("Old")), ("employeeNumber", s("9"))]));
+    let mut o = staging(
+        1,
+        "directory",
+        "inetOrgPerson",
+        &dn("x"),
+        attrs(&[("uid", s("x")), ("cn", s("Old")), ("sn", s("Old")), ("employeeNumber", s("9"))]),
+    );
     o.anchor = Some("x".to_string());
     o.pending_export = pending(
         ExportChange::DeleteAdd,
@@ -1019,10 +1182,16 @@ fn a_delete_add_sends_the_delete_first() {
     assert_eq!((exported.counts.adds, exported.counts.errors), (1, 0));
     assert_eq!(
         sent(&dir.exported),
-        vec![(ExportChange::Delete, dn("x"), Vec::new()), (ExportChange::Add, dn("x"), values(&[("uid", s("x")), ("cn", s("New")), ("sn", s("New"))]))]
+        vec![
+            (ExportChange::Delete, dn("x"), Vec::new()),
+            (ExportChange::Add, dn("x"), values(&[("uid", s("x")), ("cn", s("New")), ("sn", s("New"))]))
+        ]
     );
     let new_values = attrs(&[("uid", s("x")), ("cn", s("New")), ("sn", s("New"))]);
-    assert_eq!(space(&store, "directory"), vec![CsObject { attributes: new_values.clone(), export_memory: new_values, pending_export: None, ..o }]);
+    assert_eq!(
+        space(&store, "directory"),
+        vec![CsObject { attributes: new_values.clone(), export_memory: new_values, pending_export: None, ..o }]
+    );
 }
 
 // 11c. When the delete of a delete-add fails, the add is not sent.
@@ -1042,12 +1211,19 @@ fn a_delete_add_whose_delete_fails_drops_the_add() {
 
 /// Three accounts with pending deletes, under a threshold of 2.
 fn three_deletes() -> (Plan, MemoryStore, Vec<CsObject>) {
-    let plan = compile(&RULES.replace("path = \"directory.ldif\"", "path = \"directory.ldif\"\n    delete_threshold = \"2\""));
+    let plan =
+        compile(&RULES.replace("path = \"directory.ldif\"", "path = \"directory.ldif\"\n    delete_threshold = \"2\""));
     let store = MemoryStore::new();
     let objects: Vec<CsObject> = (1..=3u64)
         .map(|i| {
             let uid = format!("u{i}");
-            let mut o = staging(i, "directory", "inetOrgPerson", &dn(&uid), attrs(&[("uid", s(&uid)), ("cn", s("X")), ("sn", s("X"))]));
+            let mut o = staging(
+                i,
+                "directory",
+                "inetOrgPerson",
+                &dn(&uid),
+                attrs(&[("uid", s(&uid)), ("cn", s("X")), ("sn", s("X"))]),
+            );
             o.anchor = Some(uid);
             o.pending_export = pending(ExportChange::Delete, Vec::new());
             o
@@ -1063,7 +1239,10 @@ fn the_deletion_threshold_stops_an_export() {
     let (plan, store, objects) = three_deletes();
     let mut dir = Fake::default();
     let result = export(&plan, &store, "directory", &mut dir, ExportOptions::default(), &mut no_progress);
-    assert_eq!(result.err(), Some(EngineError::DeleteThreshold { connector: "directory".to_string(), deletes: 3, threshold: 2 }));
+    assert_eq!(
+        result.err(),
+        Some(EngineError::DeleteThreshold { connector: "directory".to_string(), deletes: 3, threshold: 2 })
+    );
     assert!(dir.exported.is_empty());
     assert_eq!(space(&store, "directory"), objects);
 }
@@ -1073,13 +1252,19 @@ fn the_deletion_threshold_stops_an_export() {
 fn allowed_deletes_pass_the_threshold() {
     let (plan, store, _) = three_deletes();
     let mut dir = Fake::default();
-    let result = export(&plan, &store, "directory", &mut dir, ExportOptions { allow_deletes: true, ..ExportOptions::default() }, &mut no_progress);
+    let result = export(
+        &plan,
+        &store,
+        "directory",
+        &mut dir,
+        ExportOptions { allow_deletes: true, ..ExportOptions::default() },
+        &mut no_progress,
+    );
     assert_eq!(result.map(|r| r.counts.deletes), Ok(3));
-    assert_eq!(sent(&dir.exported).into_iter().map(|(c, d, _)| (c, d)).collect::<Vec<_>>(), vec![
-        (ExportChange::Delete, dn("u1")),
-        (ExportChange::Delete, dn("u2")),
-        (ExportChange::Delete, dn("u3")),
-    ]);
+    assert_eq!(
+        sent(&dir.exported).into_iter().map(|(c, d, _)| (c, d)).collect::<Vec<_>>(),
+        vec![(ExportChange::Delete, dn("u1")), (ExportChange::Delete, dn("u2")), (ExportChange::Delete, dn("u3")),]
+    );
     assert!(space(&store, "directory").is_empty());
 }
 
@@ -1092,9 +1277,16 @@ fn the_error_limit_stops_an_export() {
     let objects: Vec<CsObject> = (1..=count)
         .map(|i| {
             let uid = format!("u{i}");
-            let mut o = staging(i, "directory", "inetOrgPerson", &dn(&uid), attrs(&[("uid", s(&uid)), ("cn", s("X")), ("sn", s("X"))]));
+            let mut o = staging(
+                i,
+                "directory",
+                "inetOrgPerson",
+                &dn(&uid),
+                attrs(&[("uid", s(&uid)), ("cn", s("X")), ("sn", s("X"))]),
+            );
             o.anchor = Some(uid);
-            o.pending_export = pending(ExportChange::Update, vec![AttrChange { name: "cn".to_string(), old: s("X"), new: s("Y") }]);
+            o.pending_export =
+                pending(ExportChange::Update, vec![AttrChange { name: "cn".to_string(), old: s("X"), new: s("Y") }]);
             o
         })
         .collect();
@@ -1105,7 +1297,11 @@ fn the_error_limit_stops_an_export() {
     assert_eq!(dir.exported.len() as u64, engine::ERROR_LIMIT, "the last object was never sent");
     let pending_left = store.pending_exports("directory").unwrap_or_default().len() as u64;
     assert_eq!(pending_left, count, "failed exports stay pending");
-    let failures: u64 = space(&store, "directory").iter().filter_map(|o| o.pending_export.as_ref()).map(|p| u64::from(p.failures)).sum();
+    let failures: u64 = space(&store, "directory")
+        .iter()
+        .filter_map(|o| o.pending_export.as_ref())
+        .map(|p| u64::from(p.failures))
+        .sum();
     assert_eq!(failures, engine::ERROR_LIMIT);
 }
 
@@ -1124,9 +1320,30 @@ fn one_change_among(n: u64) -> StepReport {
         let key = i.to_string();
         let surname = format!("Doe{i}");
         let uid = format!("pdoe{i}");
-        let mut hr = staging(hr_id, "hr", "person", &key, attrs(&[("employeeId", s(&key)), ("givenName", s("Pat")), ("surname", s(&surname)), ("status", s("active"))]));
-        let mut person = attrs(&[("employeeId", s(&key)), ("displayName", s(&format!("Pat {surname}"))), ("lastName", s(&surname)), ("account", s(&uid))]);
-        let mut account = attrs(&[("uid", s(&uid)), ("cn", s(&format!("Pat {surname}"))), ("sn", s(&surname)), ("employeeNumber", s(&key))]);
+        let mut hr = staging(
+            hr_id,
+            "hr",
+            "person",
+            &key,
+            attrs(&[
+                ("employeeId", s(&key)),
+                ("givenName", s("Pat")),
+                ("surname", s(&surname)),
+                ("status", s("active")),
+            ]),
+        );
+        let mut person = attrs(&[
+            ("employeeId", s(&key)),
+            ("displayName", s(&format!("Pat {surname}"))),
+            ("lastName", s(&surname)),
+            ("account", s(&uid)),
+        ]);
+        let mut account = attrs(&[
+            ("uid", s(&uid)),
+            ("cn", s(&format!("Pat {surname}"))),
+            ("sn", s(&surname)),
+            ("employeeNumber", s(&key)),
+        ]);
         if i > 1 {
             hr.attributes.insert("managerId".to_string(), r("1"));
             person.insert("manager".to_string(), r(&boss_mv.to_string()));
@@ -1138,7 +1355,13 @@ fn one_change_among(n: u64) -> StepReport {
         dir.link = Some(mv_id);
         dir.provisioned_by = Some("Accounts".to_string());
         let links = vec![link(&dir), link(&hr)];
-        let mv = MvObject { id: mv_id, object_type: "person".to_string(), attributes: person, links, lineage: BTreeMap::new() };
+        let mv = MvObject {
+            id: mv_id,
+            object_type: "person".to_string(),
+            attributes: person,
+            links,
+            lineage: BTreeMap::new(),
+        };
         batch.push(Op::PutCs(Box::new(hr)));
         batch.push(Op::PutCs(Box::new(dir)));
         batch.push(Op::PutMv(Box::new(mv), engine::join_keys(&plan, "person")));

@@ -22,7 +22,12 @@ fn every_documented_example_gives_its_result() {
             if let Some(reason) = example.result.strip_prefix("error:") {
                 match actual {
                     Err(EvalFailure::Runtime(_)) => {}
-                    other => failures.push(format!("{}: `{}` should fail ({}), gave {other:?}", sig.name, example.call, reason.trim())),
+                    other => failures.push(format!(
+                        "{}: `{}` should fail ({}), gave {other:?}",
+                        sig.name,
+                        example.call,
+                        reason.trim()
+                    )),
                 }
                 continue;
             }
@@ -30,10 +35,19 @@ fn every_documented_example_gives_its_result() {
             match (actual, expected) {
                 (Ok(a), Ok(e)) => {
                     if a.outcome != e.outcome {
-                        failures.push(format!("{}: `{}` gave {}, documented {}", sig.name, example.call, a.outcome.to_literal(), example.result));
+                        failures.push(format!(
+                            "{}: `{}` gave {}, documented {}",
+                            sig.name,
+                            example.call,
+                            a.outcome.to_literal(),
+                            example.result
+                        ));
                     }
                 }
-                (a, e) => failures.push(format!("{}: `{}` -> {a:?}; documented `{}` -> {e:?}", sig.name, example.call, example.result)),
+                (a, e) => failures.push(format!(
+                    "{}: `{}` -> {a:?}; documented `{}` -> {e:?}",
+                    sig.name, example.call, example.result
+                )),
             }
         }
     }
@@ -132,7 +146,8 @@ fn generate() -> String {
          gives a missing result*, a `string?` argument makes the result `string?` (see optionality in `language.md`).\n\n",
     );
     out.push_str("## From Microsoft's names\n\n| Microsoft | metasync |\n| --- | --- |\n");
-    let mut names: Vec<(&str, &str)> = builtins::all().iter().flat_map(|s| s.microsoft.iter().map(move |m| (*m, s.name))).collect();
+    let mut names: Vec<(&str, &str)> =
+        builtins::all().iter().flat_map(|s| s.microsoft.iter().map(move |m| (*m, s.name))).collect();
     names.sort_by_key(|(m, n)| (m.to_lowercase(), *n));
     for (m, n) in names {
         let _ = writeln!(out, "| `{m}` | [`{n}`](#{n}) |");
@@ -160,7 +175,8 @@ fn generate() -> String {
         let _ = writeln!(out, "\n## {}\n", category(c));
         for sig in builtins::all().iter().filter(|s| s.category == c) {
             let params: Vec<String> = sig.params.iter().map(param).collect();
-            let _ = writeln!(out, "### {}\n\n`{}({}) -> {}`\n", sig.name, sig.name, params.join(", "), spec(sig.returns));
+            let _ =
+                writeln!(out, "### {}\n\n`{}({}) -> {}`\n", sig.name, sig.name, params.join(", "), spec(sig.returns));
             let _ = writeln!(out, "{}.\n", capitalize(sig.summary));
             let mut facts = vec![nulls(sig.nulls).to_string()];
             if !sig.pure {
@@ -170,7 +186,10 @@ fn generate() -> String {
                 facts.push("can fail for some values".to_string());
             }
             if !sig.microsoft.is_empty() {
-                facts.push(format!("Microsoft: {}", sig.microsoft.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")));
+                facts.push(format!(
+                    "Microsoft: {}",
+                    sig.microsoft.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                ));
             }
             let _ = writeln!(out, "{}.\n", capitalize(&facts.join("; ")));
             out.push_str("| call | result |\n| --- | --- |\n");
@@ -199,26 +218,102 @@ fn functions_page_is_fresh() {
         assert!(std::fs::write(&page, &generated).is_ok());
     }
     let current = std::fs::read_to_string(&page).unwrap_or_default();
-    assert!(current == generated, "docs/functions.md is stale: regenerate it with `METASYNC_BLESS=1 cargo test -p metasync-tests --test functions`");
+    assert!(
+        current == generated,
+        "docs/functions.md is stale: regenerate it with `METASYNC_BLESS=1 cargo test -p metasync-tests --test functions`"
+    );
 }
 
 #[test]
 fn microsoft_functions_are_covered() {
     let wanted = [
-        "BitAnd", "BitOr", "CBool", "CDate", "CGuid", "CNum", "CStr", "Contains", "ConvertFromBase64", "ConvertToBase64",
-        "ConvertFromUTF8Hex", "ConvertToUTF8Hex", "Count", "DateAdd", "DateFromNum", "DNComponent", "DNComponentRev", "Error",
-        "EscapeDNComponent", "FormatDateTime", "Guid", "IIF", "InStr", "InStrRev", "IsBitSet", "IsDate", "IsEmpty", "IsGuid",
-        "IsNull", "IsNullOrEmpty", "IsNumeric", "IsPresent", "IsString", "Item", "ItemOrNull", "Join", "LCase", "Left", "Len",
-        "LTrim", "Mid", "Now", "NumFromDate", "PadLeft", "PadRight", "PCase", "RandomNum", "RemoveDuplicates", "Replace",
-        "ReplaceChars", "Right", "RTrim", "Select", "Split", "StringFromGuid", "StringFromSid", "Switch", "Trim", "UCase",
-        "Where", "With", "Word", "Append", "Coalesce", "DateDiff", "IgnoreFlowIfNullOrEmpty", "NormalizeDiacritics", "Not",
-        "RandomString", "Redact", "SelectUniqueValue", "StripSpaces", "ToLower", "ToUpper",
+        "BitAnd",
+        "BitOr",
+        "CBool",
+        "CDate",
+        "CGuid",
+        "CNum",
+        "CStr",
+        "Contains",
+        "ConvertFromBase64",
+        "ConvertToBase64",
+        "ConvertFromUTF8Hex",
+        "ConvertToUTF8Hex",
+        "Count",
+        "DateAdd",
+        "DateFromNum",
+        "DNComponent",
+        "DNComponentRev",
+        "Error",
+        "EscapeDNComponent",
+        "FormatDateTime",
+        "Guid",
+        "IIF",
+        "InStr",
+        "InStrRev",
+        "IsBitSet",
+        "IsDate",
+        "IsEmpty",
+        "IsGuid",
+        "IsNull",
+        "IsNullOrEmpty",
+        "IsNumeric",
+        "IsPresent",
+        "IsString",
+        "Item",
+        "ItemOrNull",
+        "Join",
+        "LCase",
+        "Left",
+        "Len",
+        "LTrim",
+        "Mid",
+        "Now",
+        "NumFromDate",
+        "PadLeft",
+        "PadRight",
+        "PCase",
+        "RandomNum",
+        "RemoveDuplicates",
+        "Replace",
+        "ReplaceChars",
+        "Right",
+        "RTrim",
+        "Select",
+        "Split",
+        "StringFromGuid",
+        "StringFromSid",
+        "Switch",
+        "Trim",
+        "UCase",
+        "Where",
+        "With",
+        "Word",
+        "Append",
+        "Coalesce",
+        "DateDiff",
+        "IgnoreFlowIfNullOrEmpty",
+        "NormalizeDiacritics",
+        "Not",
+        "RandomString",
+        "Redact",
+        "SelectUniqueValue",
+        "StripSpaces",
+        "ToLower",
+        "ToUpper",
     ];
     let page = generate();
     let missing: Vec<&str> = wanted.iter().copied().filter(|m| !page.contains(&format!("| `{m}` |"))).collect();
     // The constructs must really exist: each documented form evaluates.
     let empty = serde_json::Map::new();
-    for form in ["if true then 1 else 2", "not false", r#"select(["a"], x -> upper(x))"#, r#"where(["a", "b"], x -> x == "b")"#, r#"with("a", x -> x + x)"#, r#"if is_null_or_empty("") then ignore else "x""#] {
+    for form in [
+        "if true then 1 else 2",
+        "not false",
+        r#"select(["a"], x -> upper(x))"#,
+        r#"where(["a", "b"], x -> x == "b")"#,
+        r#"with("a", x -> x + x)"#,
+        r#"if is_null_or_empty("") then ignore else "x""#,
+    ] {
         assert!(evaluate(form, &empty).is_ok(), "{form}");
     }
     assert!(missing.is_empty(), "no function (and no language construct documented in the table) for {missing:?}");

@@ -30,15 +30,18 @@ fn editing_one_flow_rechecks_only_that_rule() {
     let sink = Arc::clone(&log);
     let db = Database::with_events(move |event| {
         if let salsa::EventKind::WillExecute { database_key } = event.kind
-            && let Ok(mut l) = sink.lock() {
-                l.push(format!("{database_key:?}"));
-            }
+            && let Ok(mut l) = sink.lock()
+        {
+            l.push(format!("{database_key:?}"));
+        }
     });
     let text = rule_set_text(40);
     let mut rules = RuleSet::in_database(db, vec![("rules.sync".into(), text.clone())]);
     let first = rules.check();
     assert!(first.is_empty(), "{first:?}");
-    let count = |log: &Arc<Mutex<Vec<String>>>, query: &str| log.lock().map(|l| l.iter().filter(|k| k.starts_with(query)).count()).unwrap_or(0);
+    let count = |log: &Arc<Mutex<Vec<String>>>, query: &str| {
+        log.lock().map(|l| l.iter().filter(|k| k.starts_with(query)).count()).unwrap_or(0)
+    };
     assert_eq!(count(&log, "check_item("), 40 + 3, "the cold check runs every item's check once");
     log.lock().map(|mut l| l.clear()).unwrap_or(());
 
@@ -48,7 +51,12 @@ fn editing_one_flow_rechecks_only_that_rule() {
     rules.set_text(0, edited);
     let second = rules.check();
     assert!(second.is_empty(), "{second:?}");
-    assert_eq!(count(&log, "check_item("), 1, "only the edited rule is re-checked: {:?}", log.lock().map(|l| l.clone()));
+    assert_eq!(
+        count(&log, "check_item("),
+        1,
+        "only the edited rule is re-checked: {:?}",
+        log.lock().map(|l| l.clone())
+    );
     assert_eq!(count(&log, "check_workspace("), 0, "cross-item checks are reused");
     assert_eq!(count(&log, "schema("), 0, "the schema is reused");
 

@@ -7,7 +7,8 @@ use std::path::Path;
 
 fn example() -> RuleSet {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
-    let files = discover(&[root.join("rules/examples/hr-to-directory")]).and_then(|f| read_files(&f)).unwrap_or_default();
+    let files =
+        discover(&[root.join("rules/examples/hr-to-directory")]).and_then(|f| read_files(&f)).unwrap_or_default();
     assert!(!files.is_empty());
     RuleSet::new(files)
 }
@@ -43,14 +44,24 @@ fn the_runtime_loads_the_plan() {
     // Every metaverse attribute written by an inbound flow has a precedence table entry.
     for rule in &plan.inbound {
         for flow in &rule.flows {
-            let table = plan.metaverse.get(usize::from(rule.mv_type)).and_then(|t| t.precedence.get(usize::from(flow.target)));
+            let table =
+                plan.metaverse.get(usize::from(rule.mv_type)).and_then(|t| t.precedence.get(usize::from(flow.target)));
             assert!(table.is_some_and(|t| !t.is_empty()), "{}: no precedence entry", rule.name);
         }
     }
 }
 
 fn unreachable_plan() -> Plan {
-    Plan { format: 0, hash: String::new(), connectors: vec![], metaverse: vec![], inbound: vec![], outbound: vec![], profiles: vec![], tests: vec![] }
+    Plan {
+        format: 0,
+        hash: String::new(),
+        connectors: vec![],
+        metaverse: vec![],
+        inbound: vec![],
+        outbound: vec![],
+        profiles: vec![],
+        tests: vec![],
+    }
 }
 
 #[test]

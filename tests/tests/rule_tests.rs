@@ -14,7 +14,16 @@ fn plan_of(rule_set: &RuleSet) -> Plan {
     assert!(errors.is_empty(), "{}", render_human(&errors, &rule_set.sources(), false));
     let plan = lower(&rule_set.db);
     assert!(plan.is_ok(), "lowering failed: {plan:?}");
-    plan.unwrap_or_else(|_| Plan { format: 0, hash: String::new(), connectors: vec![], metaverse: vec![], inbound: vec![], outbound: vec![], profiles: vec![], tests: vec![] })
+    plan.unwrap_or_else(|_| Plan {
+        format: 0,
+        hash: String::new(),
+        connectors: vec![],
+        metaverse: vec![],
+        inbound: vec![],
+        outbound: vec![],
+        profiles: vec![],
+        tests: vec![],
+    })
 }
 
 fn run(text: &str) -> Vec<TestOutcome> {
@@ -334,13 +343,16 @@ test "wrong name" {
     assert!(first.location.line > 1);
     let second = t.failures.get(1).cloned().unwrap_or_else(|| std::process::exit(1));
     assert_eq!(second.expected, "no export add directory.inetOrgPerson");
-    assert!(second.actual.starts_with(r#"export add directory.inetOrgPerson at "uid=u1,ou=people,dc=example,dc=org" { "#), "{}", second.actual);
+    assert!(
+        second.actual.starts_with(r#"export add directory.inetOrgPerson at "uid=u1,ou=people,dc=example,dc=org" { "#),
+        "{}",
+        second.actual
+    );
 }
 
 #[test]
 fn an_ambiguous_join_fails_the_test() {
-    let o = run(
-        r#"
+    let o = run(r#"
 connector hr: csv { path = "hr.csv"; object person { anchor id: string; surname: string } }
 connector badge: jsonl { path = "badges.jsonl"; object badge { anchor badgeId: string; surname: string } }
 metaverse { person { employeeId: string; lastName: string } }
@@ -352,8 +364,7 @@ test "two people named Lee" {
     given badge.badge { badgeId: "b7", surname: "Lee" }
     expect person { lastName: "Lee" }
 }
-"#,
-    );
+"#);
     let t = outcome(&o, "two people named Lee");
     assert!(!t.passed);
     let error = t.error.clone().unwrap_or_default();
@@ -363,8 +374,7 @@ test "two people named Lee" {
 
 #[test]
 fn evaluation_errors_name_the_rule_the_flow_and_the_object() {
-    let o = run(
-        r#"
+    let o = run(r#"
 connector hr: csv { path = "hr.csv"; object person { anchor id: string; start: string } }
 metaverse { person { employeeId: string; started: datetime? } }
 inbound "HR" hr.person -> person { join employeeId == id; project; flow { employeeId <- id; started <- to_datetime(start) } }
@@ -372,17 +382,20 @@ test "a bad date" {
     given hr.person { id: "1", start: "not a date" }
     expect person { employeeId: "1" }
 }
-"#,
-    );
+"#);
     let t = outcome(&o, "a bad date");
     assert!(!t.passed);
     let error = t.error.clone().unwrap_or_default();
-    assert!(error.contains("rule `HR`") && error.contains("`started`") && error.contains(r#"hr.person "1""#), "{error}");
+    assert!(
+        error.contains("rule `HR`") && error.contains("`started`") && error.contains(r#"hr.person "1""#),
+        "{error}"
+    );
 }
 
 fn example() -> RuleSet {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
-    let files = discover(&[root.join("rules/examples/hr-to-directory")]).and_then(|f| read_files(&f)).unwrap_or_default();
+    let files =
+        discover(&[root.join("rules/examples/hr-to-directory")]).and_then(|f| read_files(&f)).unwrap_or_default();
     assert!(!files.is_empty());
     RuleSet::new(files)
 }
@@ -396,7 +409,8 @@ fn the_example_tests_pass_and_cover_every_rule() {
         assert!(o.passed, "example test {:?} failed: error {:?}, failures {:#?}", o.name, o.error, o.failures);
     }
     let used: BTreeSet<&str> = outcomes.iter().flat_map(|o| o.rules_used.iter().map(String::as_str)).collect();
-    let rules: BTreeSet<&str> = plan.inbound.iter().map(|r| r.name.as_str()).chain(plan.outbound.iter().map(|r| r.name.as_str())).collect();
+    let rules: BTreeSet<&str> =
+        plan.inbound.iter().map(|r| r.name.as_str()).chain(plan.outbound.iter().map(|r| r.name.as_str())).collect();
     let uncovered: Vec<&&str> = rules.difference(&used).collect();
     assert!(uncovered.is_empty(), "rules no example test exercises: {uncovered:?}");
 }

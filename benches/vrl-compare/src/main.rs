@@ -201,19 +201,65 @@ impl XorShift {
 }
 
 const GIVEN_NAMES: &[&str] = &[
-    "Ada", "Grace", "Élodie", "Zoë", "Jürgen", "Åsa", "Søren", "Ñico", "Chloé", "Łukasz", "Björn", "Inès", "Mateo", "Yuki",
-    "Omar", "Priya", "François", "Anaïs", "Mary Ann", "Jean-Luc",
+    "Ada",
+    "Grace",
+    "Élodie",
+    "Zoë",
+    "Jürgen",
+    "Åsa",
+    "Søren",
+    "Ñico",
+    "Chloé",
+    "Łukasz",
+    "Björn",
+    "Inès",
+    "Mateo",
+    "Yuki",
+    "Omar",
+    "Priya",
+    "François",
+    "Anaïs",
+    "Mary Ann",
+    "Jean-Luc",
 ];
 
 /// Plain names, and names with characters a DN must escape (`,` `+` `#` `"` `;` `\` `<` `>`).
 const SURNAMES: &[&str] = &[
-    "Lovelace", "Hopper", "Müller", "Øvergård", "Núñez", "Çelik", "Åström", "Dvořák", "O'Brien", "Smith, Jr.", "Lee+Park",
-    "#Hashtag", "\"Bud\" Miller", "Dupont; Sr", "Back\\slash", "<Tag>", "van der Berg", "Żółć", "Ébène", "Kowalski",
+    "Lovelace",
+    "Hopper",
+    "Müller",
+    "Øvergård",
+    "Núñez",
+    "Çelik",
+    "Åström",
+    "Dvořák",
+    "O'Brien",
+    "Smith, Jr.",
+    "Lee+Park",
+    "#Hashtag",
+    "\"Bud\" Miller",
+    "Dupont; Sr",
+    "Back\\slash",
+    "<Tag>",
+    "van der Berg",
+    "Żółć",
+    "Ébène",
+    "Kowalski",
 ];
 
-const DEPARTMENTS: &[&str] =
-    &["Engineering", "Sales, EMEA", "R&D", "Finance", "Human Resources", "#Ops", "Legal+Compliance", "Support ", "Façades"];
-const TITLES: &[&str] = &[" Senior Engineer", "Account Manager ", "Analyst", "Directeur général", "Intern", "Team Lead"];
+const DEPARTMENTS: &[&str] = &[
+    "Engineering",
+    "Sales, EMEA",
+    "R&D",
+    "Finance",
+    "Human Resources",
+    "#Ops",
+    "Legal+Compliance",
+    "Support ",
+    "Façades",
+];
+const TITLES: &[&str] =
+    &[" Senior Engineer", "Account Manager ", "Analyst", "Directeur général", "Intern", "Team Lead"];
 const CITIES: &[&str] = &["Zürich", "São Paulo", "Berlin", "New York", "Kraków", "Montréal", "Tokyo"];
 const COUNTRIES: &[&str] = &["ch", "br", "de", "us", "pl", "ca", "jp"];
 const STATUSES: &[&str] = &["active", "Active", "ACTIVE", "inactive", "suspended"];
@@ -268,7 +314,9 @@ fn generate(count: usize) -> Vec<Person> {
             }
             .to_string();
             let hire_date = format!("{:04}-{:02}-{:02}", 1990 + rng.below(36), 1 + rng.below(12), 1 + rng.below(28));
-            let mobile = rng.chance(70).then(|| format!("0{} {} {}", digits(&mut rng, 3), digits(&mut rng, 3), digits(&mut rng, 4)));
+            let mobile = rng
+                .chance(70)
+                .then(|| format!("0{} {} {}", digits(&mut rng, 3), digits(&mut rng, 3), digits(&mut rng, 4)));
             let telephone = rng.chance(55).then(|| format!("+41 44 {} {}", digits(&mut rng, 3), digits(&mut rng, 4)));
             let group_count = rng.below(6);
             let groups = (0..group_count).map(|_| rng.pick(GROUPS).to_string()).collect();
@@ -341,12 +389,15 @@ struct Metasync {
 }
 
 fn compile_metasync() -> Result<Metasync, String> {
-    let rule_set = metasync_compiler::ruleset::RuleSet::new(vec![("vrl-compare.sync".to_string(), SYNC_RULES.to_string())]);
+    let rule_set =
+        metasync_compiler::ruleset::RuleSet::new(vec![("vrl-compare.sync".to_string(), SYNC_RULES.to_string())]);
     let diagnostics = rule_set.check();
     let errors: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.diagnostic.is_error())
-        .map(|d| format!("{}: {:?} {} (at {:?})", d.path, d.diagnostic.code, d.diagnostic.message, d.diagnostic.primary.span))
+        .map(|d| {
+            format!("{}: {:?} {} (at {:?})", d.path, d.diagnostic.code, d.diagnostic.message, d.diagnostic.primary.span)
+        })
         .collect();
     if !errors.is_empty() {
         return Err(format!("the rule set does not check:\n{}", errors.join("\n")));
@@ -362,9 +413,15 @@ fn compile_metasync() -> Result<Metasync, String> {
     let targets = rule
         .flows
         .iter()
-        .map(|f| mv.attributes.get(usize::from(f.target)).map(|a| a.name.clone()).ok_or("a flow target is not in the plan"))
+        .map(|f| {
+            mv.attributes.get(usize::from(f.target)).map(|a| a.name.clone()).ok_or("a flow target is not in the plan")
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Metasync { flows: rule.flows.clone(), targets, slots: object.attributes.iter().map(|a| a.name.clone()).collect() })
+    Ok(Metasync {
+        flows: rule.flows.clone(),
+        targets,
+        slots: object.attributes.iter().map(|a| a.name.clone()).collect(),
+    })
 }
 
 impl Metasync {
@@ -372,7 +429,11 @@ impl Metasync {
     fn record(&self, p: &Person) -> Result<Vec<MsValue>, String> {
         let fields: HashMap<&str, Option<Field<'_>>> = p.fields().into_iter().collect();
         if fields.len() != self.slots.len() {
-            return Err(format!("the rule set declares {} attributes, records have {}", self.slots.len(), fields.len()));
+            return Err(format!(
+                "the rule set declares {} attributes, records have {}",
+                self.slots.len(),
+                fields.len()
+            ));
         }
         self.slots
             .iter()
@@ -380,7 +441,9 @@ impl Metasync {
                 None => Err(format!("no generated value for attribute `{name}`")),
                 Some(None) => Ok(MsValue::Null),
                 Some(Some(Field::One(s))) => Ok(MsValue::String((*s).to_string())),
-                Some(Some(Field::Many(items))) => Ok(MsValue::List(items.iter().map(|s| MsValue::String(s.clone())).collect())),
+                Some(Some(Field::Many(items))) => {
+                    Ok(MsValue::List(items.iter().map(|s| MsValue::String(s.clone())).collect()))
+                }
             })
             .collect()
     }
@@ -411,7 +474,11 @@ fn vrl_event(p: &Person) -> TargetValue {
         };
         map.insert(KeyString::from(name), value);
     }
-    TargetValue { value: VrlValue::Object(map), metadata: VrlValue::Object(ObjectMap::new()), secrets: Secrets::default() }
+    TargetValue {
+        value: VrlValue::Object(map),
+        metadata: VrlValue::Object(ObjectMap::new()),
+        secrets: Secrets::default(),
+    }
 }
 
 fn compile_vrl() -> Result<(Program, String), String> {
@@ -461,14 +528,21 @@ fn from_vrl(v: &VrlValue) -> Cmp {
     }
 }
 
-fn cross_check(ms: &Metasync, ms_records: &[Vec<MsValue>], program: &Program, vrl_events: &mut [TargetValue], people: &[Person]) -> Result<(), String> {
+fn cross_check(
+    ms: &Metasync,
+    ms_records: &[Vec<MsValue>],
+    program: &Program,
+    vrl_events: &mut [TargetValue],
+    people: &[Person],
+) -> Result<(), String> {
     let tz = utc();
     let mut runtime = Runtime::default();
     for (i, (values, event)) in ms_records.iter().zip(vrl_events.iter_mut()).enumerate() {
         let person = people.get(i).map_or_else(String::new, |p| format!("{p:#?}"));
         let ms_out = ms.run(values).map_err(|e| format!("record {i}: metasync failed: {e}\n{person}"))?;
         let ms_map: BTreeMap<String, Cmp> = ms.targets.iter().cloned().zip(ms_out.iter().map(from_metasync)).collect();
-        let vrl_out = runtime.resolve(event, program, &tz).map_err(|e| format!("record {i}: vrl failed: {e}\n{person}"))?;
+        let vrl_out =
+            runtime.resolve(event, program, &tz).map_err(|e| format!("record {i}: vrl failed: {e}\n{person}"))?;
         runtime.clear();
         let VrlValue::Object(obj) = &vrl_out else {
             return Err(format!("record {i}: the VRL program returned {vrl_out:?}, not an object"));
@@ -577,7 +651,12 @@ fn thousands(n: f64) -> String {
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|m| m.trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
         .unwrap_or_else(|| "unknown cpu".to_string())
 }
 
@@ -611,7 +690,9 @@ fn options() -> Result<Options, String> {
                 _ => return Err("--only needs `metasync` or `vrl`".to_string()),
             },
             "-h" | "--help" => {
-                println!("usage: vrl-compare [--records N (100000)] [--rounds R (5)] [--only metasync|vrl (profiling: no cross-check)] [--per-flow]");
+                println!(
+                    "usage: vrl-compare [--records N (100000)] [--rounds R (5)] [--only metasync|vrl (profiling: no cross-check)] [--per-flow]"
+                );
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument `{other}` (try --help)")),

@@ -77,10 +77,15 @@ pub fn run(args: &EvalArgs) -> Exit {
             let path = "<expression>".to_string();
             let mut sources = Sources::new();
             sources.insert(path.clone(), args.expr.clone());
-            let file_diags: Vec<FileDiagnostic> = diags.into_iter().map(|d| FileDiagnostic { path: path.clone(), diagnostic: d }).collect();
+            let file_diags: Vec<FileDiagnostic> =
+                diags.into_iter().map(|d| FileDiagnostic { path: path.clone(), diagnostic: d }).collect();
             match args.format {
-                Format::Human => eprint!("{}", render_human(&file_diags, &sources, color_wanted(std::io::stderr().is_terminal()))),
-                Format::Json => outln!("{:#}", json!({ "errors": crate::diagnostics::json::to_json(&file_diags, &sources) })),
+                Format::Human => {
+                    eprint!("{}", render_human(&file_diags, &sources, color_wanted(std::io::stderr().is_terminal())))
+                }
+                Format::Json => {
+                    outln!("{:#}", json!({ "errors": crate::diagnostics::json::to_json(&file_diags, &sources) }))
+                }
             }
             Exit::Failed
         }

@@ -35,7 +35,10 @@ pub fn run_command(args: &ExportArgs) -> Exit {
         Ok((_, plan)) => plan,
         Err(exit) => return exit,
     };
-    let reviewed: serde_json::Value = match std::fs::read_to_string(&args.plan).map_err(|e| e.to_string()).and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())) {
+    let reviewed: serde_json::Value = match std::fs::read_to_string(&args.plan)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: cannot read the reviewed plan `{}`: {e}", args.plan.display());
@@ -86,7 +89,8 @@ pub fn run_command(args: &ExportArgs) -> Exit {
     // The deletes in a reviewed plan were reviewed: the threshold does not stop them.
     let options = RunOptions { allow_deletes: connectors.iter().cloned().collect() };
     let steps: Vec<Step> = connectors.iter().map(|c| Step { kind: StepKind::Export, connector: c.clone() }).collect();
-    let record = match run(&plan, &store, &rules_dir(&rules), "reviewed export", &steps, &options, &secret, &mut |_| {}) {
+    let record = match run(&plan, &store, &rules_dir(&rules), "reviewed export", &steps, &options, &secret, &mut |_| {})
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

@@ -56,7 +56,12 @@ impl From<Exit> for ExitCode {
 
 /// metasync: identity synchronization rules, checked and compiled.
 #[derive(Debug, Parser)]
-#[command(name = "metasync", version, about = "metasync: identity synchronization rules, checked and compiled", propagate_version = true)]
+#[command(
+    name = "metasync",
+    version,
+    about = "metasync: identity synchronization rules, checked and compiled",
+    propagate_version = true
+)]
 pub struct Cli {
     /// The subcommand.
     #[command(subcommand)]

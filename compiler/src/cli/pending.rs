@@ -56,9 +56,10 @@ pub fn load_pending(store: &dyn Store, connectors: &[String]) -> Result<Vec<(Str
         let mut objects: Vec<CsObject> = Vec::new();
         for id in store.pending_exports(name).map_err(|e| e.to_string())? {
             if let Some(o) = store.cs(name, id).map_err(|e| e.to_string())?
-                && o.pending_export.is_some() {
-                    objects.push(o);
-                }
+                && o.pending_export.is_some()
+            {
+                objects.push(o);
+            }
         }
         objects.sort_by(|a, b| {
             let key = |o: &CsObject| o.pending_export.as_ref().map_or(9, |p| order(p.change));
@@ -128,8 +129,11 @@ pub fn run(args: &PendingArgs) -> Exit {
         }
         Format::Human => {
             for (name, objects) in &report {
-                let count = |c: ExportChange| objects.iter().filter(|o| o.pending_export.as_ref().is_some_and(|p| p.change == c)).count();
-                let renames = objects.iter().filter(|o| o.pending_export.as_ref().is_some_and(|p| p.new_dn.is_some())).count();
+                let count = |c: ExportChange| {
+                    objects.iter().filter(|o| o.pending_export.as_ref().is_some_and(|p| p.change == c)).count()
+                };
+                let renames =
+                    objects.iter().filter(|o| o.pending_export.as_ref().is_some_and(|p| p.new_dn.is_some())).count();
                 outln!(
                     "{name}: {} pending exports ({} deletes, {} adds, {} updates, {} renames)",
                     objects.len(),

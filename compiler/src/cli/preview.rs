@@ -111,11 +111,27 @@ pub fn run(args: &PreviewArgs) -> Exit {
     let name = source.as_ref().map_or_else(|| args.key.clone(), describe_cs);
     lines.push(format!("preview of {name}: a full synchronization of this object; nothing is changed"));
     let rules_used: Vec<&String> = report.rules_used.iter().collect();
-    lines.push(format!("  rules that act: {}", if rules_used.is_empty() { "none (out of every rule's scope)".to_string() } else { rules_used.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ") }));
+    lines.push(format!(
+        "  rules that act: {}",
+        if rules_used.is_empty() {
+            "none (out of every rule's scope)".to_string()
+        } else {
+            rules_used.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+        }
+    ));
     let c = report.counts;
-    lines.push(format!("  joins {}, projections {}, provisions {}, deprovisions {}", c.joins, c.projections, c.provisions, c.deprovisions));
+    lines.push(format!(
+        "  joins {}, projections {}, provisions {}, deprovisions {}",
+        c.joins, c.projections, c.provisions, c.deprovisions
+    ));
     for issue in &report.issues {
-        lines.push(format!("  {} [{}] {}: {}", if issue.error { "error" } else { "warning" }, issue.code, issue.object, issue.message));
+        lines.push(format!(
+            "  {} [{}] {}: {}",
+            if issue.error { "error" } else { "warning" },
+            issue.code,
+            issue.object,
+            issue.message
+        ));
     }
     for (mv_id, after) in &mv_after {
         let before = store.mv(*mv_id).ok().flatten();
@@ -149,7 +165,10 @@ pub fn run(args: &PreviewArgs) -> Exit {
         let before = store.cs(connector, *cs_id).ok().flatten();
         match after {
             None => {
-                lines.push(format!("  {} would be removed from the connector space", before.as_ref().map_or_else(|| format!("{connector} object {cs_id}"), describe_cs)));
+                lines.push(format!(
+                    "  {} would be removed from the connector space",
+                    before.as_ref().map_or_else(|| format!("{connector} object {cs_id}"), describe_cs)
+                ));
                 changes.push(json!({ "connector": connector, "id": cs_id, "change": "remove" }));
             }
             Some(o) => {

@@ -93,7 +93,9 @@ pub fn run_command(args: &RunArgs) -> Exit {
                     return Exit::Usage;
                 }
                 None => {
-                    eprintln!("error: step `{text}` is not `full import C`, `delta import C`, `full sync C`, `delta sync C` or `export C`");
+                    eprintln!(
+                        "error: step `{text}` is not `full import C`, `delta import C`, `full sync C`, `delta sync C` or `export C`"
+                    );
                     return Exit::Usage;
                 }
             }
@@ -157,7 +159,13 @@ fn bar(done: u64, total: u64) -> String {
 
 /// A run as a table: one row per step.
 pub fn summary(record: &RunRecord) -> String {
-    let mut out = format!("run {} ({}, plan {}) started {}\n", record.id, record.profile, record.plan_hash.get(..12).unwrap_or(""), record.started);
+    let mut out = format!(
+        "run {} ({}, plan {}) started {}\n",
+        record.id,
+        record.profile,
+        record.plan_hash.get(..12).unwrap_or(""),
+        record.started
+    );
     out.push_str(&format!(
         "  {:<28} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>6} {:>8}\n",
         "step", "adds", "updates", "deletes", "joins", "projs", "provs", "deprov", "exports", "errors", "warns", "ms"
@@ -166,7 +174,18 @@ pub fn summary(record: &RunRecord) -> String {
         let c = &s.counts;
         out.push_str(&format!(
             "  {:<28} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>6} {:>8}\n",
-            s.step, c.adds, c.updates, c.deletes, c.joins, c.projections, c.provisions, c.deprovisions, c.exports, c.errors, c.warnings, s.millis
+            s.step,
+            c.adds,
+            c.updates,
+            c.deletes,
+            c.joins,
+            c.projections,
+            c.provisions,
+            c.deprovisions,
+            c.exports,
+            c.errors,
+            c.warnings,
+            s.millis
         ));
         if let Some(why) = &s.stopped {
             out.push_str(&format!("    stopped: {why}\n"));

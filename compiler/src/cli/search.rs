@@ -94,7 +94,8 @@ pub fn run(args: &SearchArgs) -> Exit {
     let report = |diags: Vec<crate::diagnostics::Diagnostic>| {
         let mut sources = Sources::new();
         sources.insert("<filter>", filter);
-        let file: Vec<FileDiagnostic> = diags.into_iter().map(|d| FileDiagnostic { path: "<filter>".to_string(), diagnostic: d }).collect();
+        let file: Vec<FileDiagnostic> =
+            diags.into_iter().map(|d| FileDiagnostic { path: "<filter>".to_string(), diagnostic: d }).collect();
         eprint!("{}", render_human(&file, &sources, color_wanted(std::io::stderr().is_terminal())));
         Exit::Failed
     };
@@ -110,7 +111,16 @@ pub fn run(args: &SearchArgs) -> Exit {
     }
     let lw = Lowerer::new(schema);
     let scope = match cs_type {
-        Some((c, _)) => Scope::Cs { connector: plan.connectors.iter().position(|x| x.name == c).and_then(|i| u16::try_from(i).ok()).unwrap_or(0), connector_name: c, ty },
+        Some((c, _)) => Scope::Cs {
+            connector: plan
+                .connectors
+                .iter()
+                .position(|x| x.name == c)
+                .and_then(|i| u16::try_from(i).ok())
+                .unwrap_or(0),
+            connector_name: c,
+            ty,
+        },
         None => Scope::Mv(ty),
     };
     let lowered = match lw.expr(&expr, scope) {
@@ -143,7 +153,13 @@ pub fn run(args: &SearchArgs) -> Exit {
             }
         }
         (_, Some((c, o_name))) => {
-            let attrs = plan.connectors.iter().find(|x| x.name == c).and_then(|x| x.objects.iter().find(|t| t.name == o_name)).map(|t| t.attributes.clone()).unwrap_or_default();
+            let attrs = plan
+                .connectors
+                .iter()
+                .find(|x| x.name == c)
+                .and_then(|x| x.objects.iter().find(|t| t.name == o_name))
+                .map(|t| t.attributes.clone())
+                .unwrap_or_default();
             for id in store.cs_ids(c).unwrap_or_default() {
                 let Ok(Some(o)) = store.cs(c, id) else { continue };
                 if o.object_type != o_name {

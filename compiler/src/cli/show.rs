@@ -6,8 +6,8 @@ use super::run::Format;
 use clap::{Args, Subcommand};
 use metasync_runtime::engine::{ObjectEnv, describe_cs, slots};
 use metasync_runtime::eval::{FlowValue, eval_condition, eval_flow};
-use metasync_runtime::plan::Plan;
 use metasync_runtime::model::{CsObject, Id, MvObject};
+use metasync_runtime::plan::Plan;
 use metasync_runtime::store::Store;
 use metasync_runtime::value::{Value, quote};
 use serde_json::json;
@@ -74,7 +74,9 @@ fn show_cs(o: &CsObject) -> String {
     out.push_str(&format!("  anchor: {}\n", o.anchor.as_deref().map_or("(not confirmed yet)".to_string(), quote)));
     match o.link {
         Some(mv) => out.push_str(&format!("  joined to metaverse object {mv}\n")),
-        None => out.push_str(&format!("  a disconnector{}\n", if o.explicit_disconnector { " (explicit)" } else { "" })),
+        None => {
+            out.push_str(&format!("  a disconnector{}\n", if o.explicit_disconnector { " (explicit)" } else { "" }))
+        }
     }
     if let Some(rule) = &o.provisioned_by {
         out.push_str(&format!("  provisioned by rule `{rule}`\n"));
@@ -115,7 +117,12 @@ fn show_mv(store: &dyn Store, plan: Option<&Plan>, o: &MvObject) -> Result<(Stri
         link_json.push(json!({ "connector": l.connector, "id": l.cs, "object": name }));
         links.push(name);
     }
-    let mut out = format!("metaverse {} {}\n  links: {}\n", o.object_type, o.id, if links.is_empty() { "none".to_string() } else { links.join(", ") });
+    let mut out = format!(
+        "metaverse {} {}\n  links: {}\n",
+        o.object_type,
+        o.id,
+        if links.is_empty() { "none".to_string() } else { links.join(", ") }
+    );
     let mut attrs = serde_json::Map::new();
     for (k, v) in &o.attributes {
         let origin = match o.lineage.get(k) {
@@ -172,13 +179,15 @@ fn candidates(store: &dyn Store, plan: &Plan, o: &MvObject, attr: &str) -> Vec<(
             let values = slots(&cs_ty.attributes, &cs.attributes);
             let env = ObjectEnv { values: &values, plan, store };
             if let Some(scope) = &rule.scope
-                && !eval_condition(scope, &env).unwrap_or(false) {
-                    continue;
-                }
+                && !eval_condition(scope, &env).unwrap_or(false)
+            {
+                continue;
+            }
             if let Ok(FlowValue::Value(v)) = eval_flow(&flow.value, &env)
-                && !v.is_null() {
-                    out.push((rule.name.clone(), (cs.id, describe_cs(&cs)), v.into_owned()));
-                }
+                && !v.is_null()
+            {
+                out.push((rule.name.clone(), (cs.id, describe_cs(&cs)), v.into_owned()));
+            }
         }
     }
     out
@@ -195,7 +204,11 @@ fn find_mv(store: &dyn Store, selector: &str) -> Result<Vec<Id>, String> {
     let mut found = Vec::new();
     for id in store.mv_ids().map_err(|e| e.to_string())? {
         if let Some(o) = store.mv(id).map_err(|e| e.to_string())?
-            && o.attributes.get(attr).is_some_and(|v| v.values().iter().any(|x| matches!(x, Value::String(s) | Value::Reference(s) if s == value) || x.to_literal() == value))
+            && o.attributes.get(attr).is_some_and(|v| {
+                v.values().iter().any(|x| {
+                    matches!(x, Value::String(s) | Value::Reference(s) if s == value) || x.to_literal() == value
+                })
+            })
         {
             found.push(id);
         }

@@ -168,9 +168,13 @@ pub fn junit(outcomes: &[TestOutcome]) -> String {
     let failed = outcomes.iter().filter(|o| !o.passed).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!("<testsuites tests=\"{}\" failures=\"{failed}\">\n", outcomes.len()));
-    out.push_str(&format!("  <testsuite name=\"metasync\" tests=\"{}\" failures=\"{failed}\" errors=\"0\">\n", outcomes.len()));
+    out.push_str(&format!(
+        "  <testsuite name=\"metasync\" tests=\"{}\" failures=\"{failed}\" errors=\"0\">\n",
+        outcomes.len()
+    ));
     for o in outcomes {
-        let head = format!("    <testcase name=\"{}\" classname=\"{}\"", xml_escape(&o.name), xml_escape(&o.location.file));
+        let head =
+            format!("    <testcase name=\"{}\" classname=\"{}\"", xml_escape(&o.name), xml_escape(&o.location.file));
         if o.passed {
             out.push_str(&head);
             out.push_str("/>\n");
@@ -182,8 +186,15 @@ pub fn junit(outcomes: &[TestOutcome]) -> String {
             out.push_str(&format!("      <failure message=\"{}\">{}</failure>\n", xml_escape(e), xml_text(e)));
         }
         for f in &o.failures {
-            let body = format!("{}:{}:{}: {}\nexpected {}\nactual: {}", f.location.file, f.location.line, f.location.column, f.message, f.expected, f.actual);
-            out.push_str(&format!("      <failure message=\"{}\">{}</failure>\n", xml_escape(&f.message), xml_text(&body)));
+            let body = format!(
+                "{}:{}:{}: {}\nexpected {}\nactual: {}",
+                f.location.file, f.location.line, f.location.column, f.message, f.expected, f.actual
+            );
+            out.push_str(&format!(
+                "      <failure message=\"{}\">{}</failure>\n",
+                xml_escape(&f.message),
+                xml_text(&body)
+            ));
         }
         out.push_str("    </testcase>\n");
     }

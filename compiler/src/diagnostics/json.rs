@@ -41,13 +41,7 @@ impl Location {
         let bytes = clamp_range(text, span);
         let (line, column) = line_col(text, bytes.start);
         let (end_line, end_column) = line_col(text, bytes.end);
-        Location {
-            bytes,
-            line,
-            column,
-            end_line,
-            end_column,
-        }
+        Location { bytes, line, column, end_line, end_column }
     }
 }
 
@@ -61,12 +55,7 @@ pub(crate) fn severity_str(severity: Severity) -> &'static str {
 
 /// `diags`, in the order given, as a JSON array.
 pub fn to_json(diags: &[FileDiagnostic], sources: &Sources) -> Value {
-    Value::Array(
-        diags
-            .iter()
-            .map(|fd| diagnostic_json(fd, sources))
-            .collect(),
-    )
+    Value::Array(diags.iter().map(|fd| diagnostic_json(fd, sources)).collect())
 }
 
 fn diagnostic_json(fd: &FileDiagnostic, sources: &Sources) -> Value {
@@ -136,9 +125,6 @@ mod tests {
 
     #[test]
     fn docs_url_names_the_page() {
-        assert_eq!(
-            docs_url(Code::W0001),
-            "https://github.com/metasync/metasync/blob/main/docs/errors/W0001.md"
-        );
+        assert_eq!(docs_url(Code::W0001), "https://github.com/metasync/metasync/blob/main/docs/errors/W0001.md");
     }
 }

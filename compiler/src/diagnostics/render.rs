@@ -75,31 +75,20 @@ pub fn render_human(diags: &[FileDiagnostic], sources: &Sources, color: bool) ->
     out
 }
 
-fn render_one(
-    fd: &FileDiagnostic,
-    sources: &Sources,
-    color: bool,
-    cache: &mut impl ariadne::Cache<String>,
-) -> String {
+fn render_one(fd: &FileDiagnostic, sources: &Sources, color: bool, cache: &mut impl ariadne::Cache<String>) -> String {
     let diag = &fd.diagnostic;
     let (kind, kind_name, kind_color) = match diag.severity {
         Severity::Error => (ReportKind::Error, "error", Color::Red),
         Severity::Warning => (ReportKind::Warning, "warning", Color::Yellow),
     };
-    let span_in = |file: &str, span| -> AriadneSpan {
-        (file.to_owned(), clamp_range(sources.text(file), span))
-    };
+    let span_in = |file: &str, span| -> AriadneSpan { (file.to_owned(), clamp_range(sources.text(file), span)) };
 
     let primary_span = span_in(&fd.path, diag.primary.span);
     // (span, message, colour) of every label, primary first.
     let mut labels = vec![(primary_span.clone(), &diag.primary.message, kind_color)];
     for secondary in &diag.secondary {
         let file = secondary.file.as_deref().unwrap_or(&fd.path);
-        labels.push((
-            span_in(file, secondary.span),
-            &secondary.message,
-            Color::Blue,
-        ));
+        labels.push((span_in(file, secondary.span), &secondary.message, Color::Blue));
     }
     // ariadne shows labels in `order`, starting a new snippet whenever the file changes or a label
     // lies above the previous one; ordering by file (the diagnostic's own first) and then offset
@@ -110,32 +99,18 @@ fn render_one(
             file_rank.push(file);
         }
     }
-    let rank = |file: &str| {
-        file_rank
-            .iter()
-            .position(|f| *f == file)
-            .unwrap_or(usize::MAX)
-    };
+    let rank = |file: &str| file_rank.iter().position(|f| *f == file).unwrap_or(usize::MAX);
     let mut order: Vec<usize> = (0..labels.len()).collect();
-    order.sort_by_key(|&i| {
-        labels
-            .get(i)
-            .map(|((file, range), _, _)| (rank(file), range.start))
-    });
+    order.sort_by_key(|&i| labels.get(i).map(|((file, range), _, _)| (rank(file), range.start)));
 
-    let mut builder = Report::build(kind, primary_span).with_config(
-        Config::default()
-            .with_index_type(IndexType::Byte)
-            .with_color(color),
-    );
+    let mut builder = Report::build(kind, primary_span)
+        .with_config(Config::default().with_index_type(IndexType::Byte).with_color(color));
     for (position, &i) in (0_i32..).zip(&order) {
         let Some((span, message, label_color)) = labels.get(i) else {
             continue;
         };
         // A label without a message draws no underline, so an empty message is still given.
-        let mut label = Label::new(span.clone())
-            .with_message(message)
-            .with_order(position);
+        let mut label = Label::new(span.clone()).with_message(message).with_order(position);
         if i == 0 {
             label = label.with_priority(1);
         }
@@ -148,10 +123,7 @@ fn render_one(
         builder = builder.with_help(help);
     }
     let code = diag.code.as_str();
-    builder = builder.with_note(format!(
-        "see `metasync explain {code}` or {}",
-        docs_url(diag.code)
-    ));
+    builder = builder.with_note(format!("see `metasync explain {code}` or {}", docs_url(diag.code)));
 
     let mut buffer = Vec::new();
     let body = match builder.finish().write(cache, &mut buffer) {
@@ -164,20 +136,13 @@ fn render_one(
 
     let title = format!("{kind_name}[{code}]");
     let message = diag.message.replace(['\r', '\n'], " ");
-    let header = if color {
-        format!("{}", title.fg(kind_color))
-    } else {
-        title
-    };
+    let header = if color { format!("{}", title.fg(kind_color)) } else { title };
     format!("{header}: {message}\n{body}")
 }
 
 /// A one-line count of the diagnostics: `2 errors, 1 warning`, `1 error`, `no problems`.
 pub fn summary_line(diags: &[FileDiagnostic]) -> String {
-    let errors = diags
-        .iter()
-        .filter(|fd| fd.diagnostic.severity == Severity::Error)
-        .count();
+    let errors = diags.iter().filter(|fd| fd.diagnostic.severity == Severity::Error).count();
     let warnings = diags.len() - errors;
     let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
@@ -213,20 +178,14 @@ pub(crate) mod fixtures {
             "rules/hr.sync",
             "# Zoë's rules → HR\ninbound hr.person -> person {\n  flow naïve.displayName -> displayName\n}\n",
         );
-        sources.insert(
-            "schemas/ad.sync",
-            "connector ad: ldap {\n  object user { cn: string }\n}\n",
-        );
+        sources.insert("schemas/ad.sync", "connector ad: ldap {\n  object user { cn: string }\n}\n");
         sources
     }
 
     /// Diagnostics over [`sample_sources`]: an error with a label, help and a secondary label in
     /// another file; a warning without label text; an error whose span is past the end of its file.
     pub(crate) fn sample_diagnostics() -> Vec<FileDiagnostic> {
-        let hr = sample_sources()
-            .get("rules/hr.sync")
-            .unwrap_or_default()
-            .to_owned();
+        let hr = sample_sources().get("rules/hr.sync").unwrap_or_default().to_owned();
         let attr = hr.find("displayName").unwrap_or_default();
         let ad = "connector ad: ldap {\n  object ";
         vec![
@@ -238,30 +197,19 @@ pub(crate) mod fixtures {
                     "unknown attribute `displayName` on `hr.person`",
                 )
                 .with_label("not declared on `hr.person`")
-                .with_secondary_in(
-                    "schemas/ad.sync",
-                    Span::new(ad.len(), ad.len() + 4),
-                    "`user` is declared here",
-                )
+                .with_secondary_in("schemas/ad.sync", Span::new(ad.len(), ad.len() + 4), "`user` is declared here")
                 .with_help("did you mean `cn`?"),
             },
             FileDiagnostic {
                 path: "schemas/ad.sync".to_owned(),
-                diagnostic: Diagnostic::new(
-                    Code::W0001,
-                    Span::new(10, 12),
-                    "connector `ad` is never used",
-                ),
+                diagnostic: Diagnostic::new(Code::W0001, Span::new(10, 12), "connector `ad` is never used"),
             },
             FileDiagnostic {
                 path: "rules/hr.sync".to_owned(),
                 diagnostic: Diagnostic::new(Code::E0001, Span::new(500, 510), "expected `}`")
                     .with_label("the file ends here")
                     .with_secondary(
-                        Span::new(
-                            hr.find('{').unwrap_or_default(),
-                            hr.find('{').unwrap_or_default() + 1,
-                        ),
+                        Span::new(hr.find('{').unwrap_or_default(), hr.find('{').unwrap_or_default() + 1),
                         "unclosed `{`",
                     ),
             },
@@ -281,10 +229,7 @@ mod tests {
         let diags = sample_diagnostics();
         let mut out = render_human(&diags, &sample_sources(), false);
         out.push_str(&summary_line(&diags));
-        assert!(
-            !out.contains('\u{1b}'),
-            "no colour codes when colour is off"
-        );
+        assert!(!out.contains('\u{1b}'), "no colour codes when colour is off");
         insta::assert_snapshot!(out);
     }
 
@@ -301,15 +246,9 @@ mod tests {
         assert_eq!(summary_line(&[]), "no problems");
         assert_eq!(summary_line(&diags), "2 errors, 1 warning");
         assert_eq!(summary_line(diags.get(..1).unwrap_or_default()), "1 error");
-        assert_eq!(
-            summary_line(diags.get(1..2).unwrap_or_default()),
-            "1 warning"
-        );
+        assert_eq!(summary_line(diags.get(1..2).unwrap_or_default()), "1 warning");
         let warnings = vec![diags.get(1).cloned(), diags.get(1).cloned()];
-        assert_eq!(
-            summary_line(&warnings.into_iter().flatten().collect::<Vec<_>>()),
-            "2 warnings"
-        );
+        assert_eq!(summary_line(&warnings.into_iter().flatten().collect::<Vec<_>>()), "2 warnings");
     }
 
     #[test]
@@ -350,10 +289,7 @@ mod tests {
                         .with_label("here")
                         .with_secondary(Span::new(end, end + 1), "there")
                         .with_secondary_in("missing.sync", Span::new(start, end), "elsewhere");
-                    let fd = FileDiagnostic {
-                        path: "f.sync".to_owned(),
-                        diagnostic: diag,
-                    };
+                    let fd = FileDiagnostic { path: "f.sync".to_owned(), diagnostic: diag };
                     let out = render_human(std::slice::from_ref(&fd), &sources, false);
                     assert!(out.starts_with("error[E0002]: bad\n"), "{out}");
                 }

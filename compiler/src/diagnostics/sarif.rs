@@ -69,10 +69,7 @@ fn result(fd: &FileDiagnostic, sources: &Sources) -> Value {
             let file = label.file.as_deref().unwrap_or(&fd.path);
             let mut location = Map::new();
             location.insert("id".to_owned(), json!(id));
-            location.insert(
-                "physicalLocation".to_owned(),
-                physical_location(file, label, sources),
-            );
+            location.insert("physicalLocation".to_owned(), physical_location(file, label, sources));
             // SARIF messages need text; an unlabelled related location simply has none.
             if !label.message.is_empty() {
                 location.insert("message".to_owned(), json!({ "text": label.message }));
@@ -82,10 +79,7 @@ fn result(fd: &FileDiagnostic, sources: &Sources) -> Value {
         .collect();
     let mut result = Map::new();
     result.insert("ruleId".to_owned(), json!(diag.code.as_str()));
-    result.insert(
-        "ruleIndex".to_owned(),
-        json!(Code::ALL.iter().position(|&c| c == diag.code)),
-    );
+    result.insert("ruleIndex".to_owned(), json!(Code::ALL.iter().position(|&c| c == diag.code)));
     result.insert("level".to_owned(), json!(severity_str(diag.severity)));
     result.insert("message".to_owned(), json!({ "text": text }));
     result.insert(
@@ -164,67 +158,35 @@ mod tests {
     #[test]
     fn rules_cover_the_registry() {
         let log = to_sarif(&[], &Sources::new(), "0.1.0");
-        let rules = log
-            .pointer("/runs/0/tool/driver/rules")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let rules = log.pointer("/runs/0/tool/driver/rules").and_then(Value::as_array).cloned().unwrap_or_default();
         assert_eq!(rules.len(), Code::ALL.len());
         for (rule, code) in rules.iter().zip(Code::ALL) {
             assert_eq!(rule.get("id").and_then(Value::as_str), Some(code.as_str()));
         }
-        let e0103 = Code::ALL
-            .iter()
-            .position(|&c| c == Code::E0103)
-            .and_then(|i| rules.get(i))
-            .cloned();
-        let w0001 = Code::ALL
-            .iter()
-            .position(|&c| c == Code::W0001)
-            .and_then(|i| rules.get(i))
-            .cloned();
+        let e0103 = Code::ALL.iter().position(|&c| c == Code::E0103).and_then(|i| rules.get(i)).cloned();
+        let w0001 = Code::ALL.iter().position(|&c| c == Code::W0001).and_then(|i| rules.get(i)).cloned();
         insta::assert_json_snapshot!(json!([e0103, w0001]));
     }
 
     #[test]
     fn rule_indexes_point_at_their_rules() {
         let log = to_sarif(&sample_diagnostics(), &sample_sources(), "0.1.0");
-        let results = log
-            .pointer("/runs/0/results")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let results = log.pointer("/runs/0/results").and_then(Value::as_array).cloned().unwrap_or_default();
         assert_eq!(results.len(), 3);
         for result in results {
-            let index = result
-                .get("ruleIndex")
-                .and_then(Value::as_u64)
-                .unwrap_or(u64::MAX);
+            let index = result.get("ruleIndex").and_then(Value::as_u64).unwrap_or(u64::MAX);
             let rule_id = log.pointer(&format!("/runs/0/tool/driver/rules/{index}/id"));
             assert_eq!(rule_id, result.get("ruleId"));
             let region = result.pointer("/locations/0/physicalLocation/region");
-            assert!(
-                region
-                    .and_then(|r| r.get("startLine"))
-                    .and_then(Value::as_u64)
-                    >= Some(1)
-            );
-            assert!(
-                region
-                    .and_then(|r| r.get("startColumn"))
-                    .and_then(Value::as_u64)
-                    >= Some(1)
-            );
+            assert!(region.and_then(|r| r.get("startLine")).and_then(Value::as_u64) >= Some(1));
+            assert!(region.and_then(|r| r.get("startColumn")).and_then(Value::as_u64) >= Some(1));
         }
     }
 
     #[test]
     fn uris() {
         assert_eq!(path_to_uri("rules/hr.sync"), "rules/hr.sync");
-        assert_eq!(
-            path_to_uri("./rules\\my rules/é.sync"),
-            "rules/my%20rules/%C3%A9.sync"
-        );
+        assert_eq!(path_to_uri("./rules\\my rules/é.sync"), "rules/my%20rules/%C3%A9.sync");
         assert_eq!(path_to_uri("/home/x/a#1.sync"), "file:///home/x/a%231.sync");
         assert_eq!(path_to_uri("C:\\x\\a.sync"), "file:///C:/x/a.sync");
         assert_eq!(path_to_uri("a:b.sync"), "a%3Ab.sync");

@@ -54,9 +54,7 @@ pub enum TokenKind {
     #[regex(r"[0-9][0-9_]*")]
     Integer,
     /// `@YYYY-MM-DD`, optionally `THH:MM[:SS[.fraction]]` and then `Z` or `±HH:MM`.
-    #[regex(
-        r"@[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?"
-    )]
+    #[regex(r"@[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?")]
     DateTime,
     /// `{`
     #[token("{")]
@@ -147,10 +145,7 @@ pub enum TokenKind {
 impl TokenKind {
     /// Whitespace, line breaks and comments.
     pub fn is_trivia(self) -> bool {
-        matches!(
-            self,
-            TokenKind::Whitespace | TokenKind::Newline | TokenKind::Comment
-        )
+        matches!(self, TokenKind::Whitespace | TokenKind::Newline | TokenKind::Comment)
     }
 
     /// The snake-case name printed by `metasync tokens`.
@@ -235,19 +230,13 @@ pub enum KeywordClass {
 /// The keyword class of `text`, or `None` if it is never a keyword.
 pub fn keyword_class(text: &str) -> Option<KeywordClass> {
     let class = match text {
-        "connector" | "metaverse" | "inbound" | "outbound" | "profile" | "test" => {
-            KeywordClass::Item
-        }
-        "object" | "anchor" | "required" | "capabilities" | "filter" | "include" | "exclude"
-        | "partition" | "precedence" | "scope" | "join" | "project" | "provision"
-        | "deprovision" | "flow" | "delete" | "when" | "unlinked" | "from" | "once" | "merge"
-        | "given" | "expect" | "no" | "export" | "full" | "delta" | "import" | "sync" | "at" => {
-            KeywordClass::Statement
-        }
-        "and" | "or" | "not" | "if" | "then" | "else" | "is" | "present" | "null" | "in"
-        | "matches" | "true" | "false" | "authoritative" | "ignore" | "ref" => {
-            KeywordClass::Expression
-        }
+        "connector" | "metaverse" | "inbound" | "outbound" | "profile" | "test" => KeywordClass::Item,
+        "object" | "anchor" | "required" | "capabilities" | "filter" | "include" | "exclude" | "partition"
+        | "precedence" | "scope" | "join" | "project" | "provision" | "deprovision" | "flow" | "delete" | "when"
+        | "unlinked" | "from" | "once" | "merge" | "given" | "expect" | "no" | "export" | "full" | "delta"
+        | "import" | "sync" | "at" => KeywordClass::Statement,
+        "and" | "or" | "not" | "if" | "then" | "else" | "is" | "present" | "null" | "in" | "matches" | "true"
+        | "false" | "authoritative" | "ignore" | "ref" => KeywordClass::Expression,
         "string" | "integer" | "boolean" | "datetime" | "binary" | "guid" => KeywordClass::Type,
         _ => return None,
     };
@@ -261,14 +250,7 @@ pub fn render_tokens(text: &str) -> String {
     for token in lex(text) {
         let slice = text.get(token.span.range()).unwrap_or("");
         // Writing to a String cannot fail.
-        let _ = writeln!(
-            out,
-            "{}..{} {} {:?}",
-            token.span.start,
-            token.span.end,
-            token.kind.name(),
-            slice
-        );
+        let _ = writeln!(out, "{}..{} {} {:?}", token.span.start, token.span.end, token.kind.name(), slice);
     }
     out
 }
@@ -323,30 +305,13 @@ profile nightly { full import hr; delta sync hr }
         let mut pos = 0usize;
         let mut rebuilt = String::new();
         for token in &tokens {
-            assert_eq!(
-                token.span.start as usize, pos,
-                "gap or overlap in {text:?}: {tokens:?}"
-            );
-            assert!(
-                !token.span.is_empty(),
-                "empty token in {text:?}: {tokens:?}"
-            );
+            assert_eq!(token.span.start as usize, pos, "gap or overlap in {text:?}: {tokens:?}");
+            assert!(!token.span.is_empty(), "empty token in {text:?}: {tokens:?}");
             let slice = text.get(token.span.range());
-            assert!(
-                slice.is_some(),
-                "span {:?} not on a char boundary in {text:?}",
-                token.span
-            );
+            assert!(slice.is_some(), "span {:?} not on a char boundary in {text:?}", token.span);
             let slice = slice.unwrap_or_default();
-            if token.kind == TokenKind::Error
-                && !slice.starts_with('"')
-                && !slice.starts_with("r\"")
-            {
-                assert_eq!(
-                    slice.chars().count(),
-                    1,
-                    "multi-char error token {slice:?} in {text:?}"
-                );
+            if token.kind == TokenKind::Error && !slice.starts_with('"') && !slice.starts_with("r\"") {
+                assert_eq!(slice.chars().count(), 1, "multi-char error token {slice:?} in {text:?}");
             }
             rebuilt.push_str(slice);
             pos = token.span.end as usize;
@@ -365,9 +330,7 @@ profile nightly { full import hr; delta sync hr }
 
     #[test]
     fn random_inputs_are_lossless() {
-        let pool: Vec<char> = "abzAZ_09 \t\n\r\"`#@\\rTZ:{}()[],;.=!<>-+*/%?é日🦀'$^~|&x1-"
-            .chars()
-            .collect();
+        let pool: Vec<char> = "abzAZ_09 \t\n\r\"`#@\\rTZ:{}()[],;.=!<>-+*/%?é日🦀'$^~|&x1-".chars().collect();
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {
             state ^= state << 13;
@@ -395,10 +358,7 @@ profile nightly { full import hr; delta sync hr }
     #[test]
     fn render_format() {
         assert_eq!(render_tokens("connector"), "0..9 ident \"connector\"\n");
-        assert_eq!(
-            render_tokens("a\n"),
-            "0..1 ident \"a\"\n1..2 newline \"\\n\"\n"
-        );
+        assert_eq!(render_tokens("a\n"), "0..1 ident \"a\"\n1..2 newline \"\\n\"\n");
     }
 
     #[test]
@@ -411,14 +371,8 @@ profile nightly { full import hr; delta sync hr }
         assert_eq!(kinds("a\r\r\nb"), [Ident, Whitespace, Newline, Ident]);
         assert_eq!(kinds("# c \r\nx"), [Comment, Newline, Ident]);
         assert_eq!(kinds("# c \r\r\nx"), [Comment, Whitespace, Newline, Ident]);
-        assert_eq!(
-            render_tokens("# c\rd\nx"),
-            "0..5 comment \"# c\\rd\"\n5..6 newline \"\\n\"\n6..7 ident \"x\"\n"
-        );
-        assert_eq!(
-            kinds("a # \"x\" {\nb"),
-            [Ident, Whitespace, Comment, Newline, Ident]
-        );
+        assert_eq!(render_tokens("# c\rd\nx"), "0..5 comment \"# c\\rd\"\n5..6 newline \"\\n\"\n6..7 ident \"x\"\n");
+        assert_eq!(kinds("a # \"x\" {\nb"), [Ident, Whitespace, Comment, Newline, Ident]);
         assert!(Whitespace.is_trivia() && Newline.is_trivia() && Comment.is_trivia());
         assert!(!Ident.is_trivia() && !Error.is_trivia());
     }
@@ -426,10 +380,7 @@ profile nightly { full import hr; delta sync hr }
     #[test]
     fn strings() {
         use TokenKind::*;
-        assert_eq!(
-            non_trivia(r#""a\"b\\" x"#),
-            [(String, r#""a\"b\\""#), (Ident, "x")]
-        );
+        assert_eq!(non_trivia(r#""a\"b\\" x"#), [(String, r#""a\"b\\""#), (Ident, "x")]);
         assert_eq!(non_trivia(r#""\u{e9}\n\t""#), [(String, r#""\u{e9}\n\t""#)]);
         assert_eq!(non_trivia(r#""""#), [(String, r#""""#)]);
         assert_eq!(non_trivia("\"日🦀\""), [(String, "\"日🦀\"")]);
@@ -438,27 +389,18 @@ profile nightly { full import hr; delta sync hr }
     #[test]
     fn unterminated_strings() {
         use TokenKind::*;
-        assert_eq!(
-            non_trivia("x = \"abc\ny"),
-            [(Ident, "x"), (Eq, "="), (Error, "\"abc"), (Ident, "y")]
-        );
+        assert_eq!(non_trivia("x = \"abc\ny"), [(Ident, "x"), (Eq, "="), (Error, "\"abc"), (Ident, "y")]);
         assert_eq!(kinds("\"abc\r\ny"), [Error, Newline, Ident]);
         assert_eq!(non_trivia("\"abc"), [(Error, "\"abc")]);
         assert_eq!(non_trivia(r#""ab\"#), [(Error, r#""ab\"#)]);
-        assert_eq!(
-            non_trivia("\"ab\\\"\n\"ok\""),
-            [(Error, "\"ab\\\""), (String, "\"ok\"")]
-        );
+        assert_eq!(non_trivia("\"ab\\\"\n\"ok\""), [(Error, "\"ab\\\""), (String, "\"ok\"")]);
         assert_eq!(non_trivia("r\"abc\nx"), [(Error, "r\"abc"), (Ident, "x")]);
     }
 
     #[test]
     fn raw_strings() {
         use TokenKind::*;
-        assert_eq!(
-            non_trivia(r#"r"C:\dir\" x"#),
-            [(RawString, r#"r"C:\dir\""#), (Ident, "x")]
-        );
+        assert_eq!(non_trivia(r#"r"C:\dir\" x"#), [(RawString, r#"r"C:\dir\""#), (Ident, "x")]);
         assert_eq!(non_trivia(r#"r"""#), [(RawString, r#"r"""#)]);
         assert_eq!(non_trivia(r#"r "a""#), [(Ident, "r"), (String, r#""a""#)]);
         assert_eq!(non_trivia(r#"rr"a""#), [(Ident, "rr"), (String, r#""a""#)]);
@@ -479,28 +421,11 @@ profile nightly { full import hr; delta sync hr }
         ] {
             assert_eq!(non_trivia(ok), [(DateTime, ok)], "{ok}");
         }
-        assert_eq!(
-            non_trivia("@2024-01-05T1"),
-            [(DateTime, "@2024-01-05"), (Ident, "T1")]
-        );
-        assert_eq!(
-            non_trivia("@2024-01-05T10:00+02"),
-            [
-                (DateTime, "@2024-01-05T10:00"),
-                (Plus, "+"),
-                (Integer, "02")
-            ]
-        );
+        assert_eq!(non_trivia("@2024-01-05T1"), [(DateTime, "@2024-01-05"), (Ident, "T1")]);
+        assert_eq!(non_trivia("@2024-01-05T10:00+02"), [(DateTime, "@2024-01-05T10:00"), (Plus, "+"), (Integer, "02")]);
         assert_eq!(
             non_trivia("@2024-1-05"),
-            [
-                (Error, "@"),
-                (Integer, "2024"),
-                (Minus, "-"),
-                (Integer, "1"),
-                (Minus, "-"),
-                (Integer, "05")
-            ]
+            [(Error, "@"), (Integer, "2024"), (Minus, "-"), (Integer, "1"), (Minus, "-"), (Integer, "05")]
         );
         assert_eq!(non_trivia("@x"), [(Error, "@"), (Ident, "x")]);
     }
@@ -509,30 +434,19 @@ profile nightly { full import hr; delta sync hr }
     fn operators() {
         use TokenKind::*;
         assert_eq!(kinds("a<-b"), [Ident, LArrow, Ident]);
-        assert_eq!(
-            kinds("a < -b"),
-            [Ident, Whitespace, Lt, Whitespace, Minus, Ident]
-        );
+        assert_eq!(kinds("a < -b"), [Ident, Whitespace, Lt, Whitespace, Minus, Ident]);
         assert_eq!(kinds("a<=b"), [Ident, LtEq, Ident]);
         assert_eq!(kinds("a->b"), [Ident, RArrow, Ident]);
         assert_eq!(kinds("a??b"), [Ident, QuestionQuestion, Ident]);
         assert_eq!(kinds("a?"), [Ident, Question]);
         assert_eq!(kinds("a???"), [Ident, QuestionQuestion, Question]);
-        assert_eq!(
-            kinds("a? ?b"),
-            [Ident, Question, Whitespace, Question, Ident]
-        );
-        assert_eq!(
-            kinds("== != = >= >"),
-            [
-                EqEq, Whitespace, NotEq, Whitespace, Eq, Whitespace, GtEq, Whitespace, Gt
-            ]
-        );
+        assert_eq!(kinds("a? ?b"), [Ident, Question, Whitespace, Question, Ident]);
+        assert_eq!(kinds("== != = >= >"), [EqEq, Whitespace, NotEq, Whitespace, Eq, Whitespace, GtEq, Whitespace, Gt]);
         assert_eq!(
             kinds("{}()[],:;.+-*/%"),
             [
-                LBrace, RBrace, LParen, RParen, LBracket, RBracket, Comma, Colon, Semicolon, Dot,
-                Plus, Minus, Star, Slash, Percent
+                LBrace, RBrace, LParen, RParen, LBracket, RBracket, Comma, Colon, Semicolon, Dot, Plus, Minus, Star,
+                Slash, Percent
             ]
         );
         assert_eq!(kinds("!"), [Error]);
@@ -543,18 +457,10 @@ profile nightly { full import hr; delta sync hr }
         use TokenKind::*;
         assert_eq!(
             non_trivia("_a1 `msDS-foo` 1_000 007"),
-            [
-                (Ident, "_a1"),
-                (QuotedIdent, "`msDS-foo`"),
-                (Integer, "1_000"),
-                (Integer, "007")
-            ]
+            [(Ident, "_a1"), (QuotedIdent, "`msDS-foo`"), (Integer, "1_000"), (Integer, "007")]
         );
         assert_eq!(non_trivia("``"), [(Error, "`"), (Error, "`")]);
-        assert_eq!(
-            non_trivia("`a\nb`"),
-            [(Error, "`"), (Ident, "a"), (Ident, "b"), (Error, "`")]
-        );
+        assert_eq!(non_trivia("`a\nb`"), [(Error, "`"), (Ident, "a"), (Ident, "b"), (Error, "`")]);
         assert_eq!(non_trivia("é日"), [(Error, "é"), (Error, "日")]);
         assert_eq!(non_trivia("1a"), [(Integer, "1"), (Ident, "a")]);
     }

@@ -122,12 +122,15 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
     };
     let found = found_at(text, pos);
     let (message, label) = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() && positives.iter().all(|r| continues_expression(*r)) => {
+        ErrorVariant::ParsingError { positives, .. }
+            if !positives.is_empty() && positives.iter().all(|r| continues_expression(*r)) =>
+        {
             // Only operators could have continued: the expression was complete, so what is
             // missing is most likely a separator or a closing bracket before this token.
-            let diag = Diagnostic::new(Code::E0001, found.1, format!("unexpected {} after a complete expression", found.0))
-                .with_label("a `,` or a closing bracket may be missing before this")
-                .with_help("separate record fields and list elements with `,`; close every `(`, `[` and `{`");
+            let diag =
+                Diagnostic::new(Code::E0001, found.1, format!("unexpected {} after a complete expression", found.0))
+                    .with_label("a `,` or a closing bracket may be missing before this")
+                    .with_help("separate record fields and list elements with `,`; close every `(`, `[` and `{`");
             return diag;
         }
         ErrorVariant::ParsingError { positives, .. } => {
@@ -159,9 +162,10 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         diag = diag.with_help("see docs/language.md for the form of each item");
     }
     if found.0 == "end of item"
-        && let Some(open) = unclosed_brace(text) {
-            diag = diag.with_secondary(open, "this `{` is never closed");
-        }
+        && let Some(open) = unclosed_brace(text)
+    {
+        diag = diag.with_secondary(open, "this `{` is never closed");
+    }
     diag
 }
 
@@ -188,9 +192,10 @@ fn misspelled_keyword(word: &str, positives: &[Rule]) -> Option<&'static str> {
             other => {
                 if let Some(name) = describe(*other)
                     && let Some(kw) = name.strip_prefix('`').and_then(|n| n.strip_suffix('`'))
-                        && kw.chars().all(|c| c.is_ascii_alphabetic() || c == '_') {
-                            candidates.push(kw);
-                        }
+                    && kw.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+                {
+                    candidates.push(kw);
+                }
             }
         }
     }
@@ -749,7 +754,12 @@ impl Builder {
             let span = span_of(&stmt);
             match stmt.as_rule() {
                 Rule::given => {
-                    let mut g = Given { cs_type: placeholder_cs(span), dn: None, record: Record { fields: Vec::new(), span }, span };
+                    let mut g = Given {
+                        cs_type: placeholder_cs(span),
+                        dn: None,
+                        record: Record { fields: Vec::new(), span },
+                        span,
+                    };
                     for part in children(stmt) {
                         match part.as_rule() {
                             Rule::cs_type => g.cs_type = self.cs_type(part)?,
@@ -908,7 +918,8 @@ impl Builder {
                     Rule::presence => {
                         let parts = children(tail);
                         let not = parts.iter().any(|p| p.as_rule() == Rule::presence_not);
-                        let present = parts.iter().any(|p| p.as_rule() == Rule::presence_kind && p.as_str() == "present");
+                        let present =
+                            parts.iter().any(|p| p.as_rule() == Rule::presence_kind && p.as_str() == "present");
                         ExprKind::Presence { expr: Box::new(lhs), when_present: present != not }
                     }
                     Rule::membership => {
@@ -1041,5 +1052,4 @@ mod tests {
         assert_eq!(trimmed_len("\"a # not a comment\"  "), 19);
         assert_eq!(trimmed_len("`odd#name` # c"), 10);
     }
-
 }

@@ -56,12 +56,8 @@ pub struct Segment {
 
 /// Cut `text`, lexed into `tokens` by [`super::lexer::lex`], into items and junk, in file order.
 pub fn segment(text: &str, tokens: &[Token]) -> Vec<Segment> {
-    let significant: Vec<usize> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !t.kind.is_trivia())
-        .map(|(i, _)| i)
-        .collect();
+    let significant: Vec<usize> =
+        tokens.iter().enumerate().filter(|(_, t)| !t.kind.is_trivia()).map(|(i, _)| i).collect();
 
     let mut segments = Vec::new();
     let mut open: Option<Open> = None;
@@ -71,31 +67,19 @@ pub fn segment(text: &str, tokens: &[Token]) -> Vec<Segment> {
         let Some(token) = tokens.get(i) else { continue };
         let next = significant.get(k + 1).and_then(|&j| tokens.get(j));
         if let Some((kind, name)) = item_start(text, token, next) {
-            let in_column_1 = i
-                .checked_sub(1)
-                .and_then(|j| tokens.get(j))
-                .is_none_or(|prev| prev.kind == TokenKind::Newline);
+            let in_column_1 =
+                i.checked_sub(1).and_then(|j| tokens.get(j)).is_none_or(|prev| prev.kind == TokenKind::Newline);
             if depth == 0 || in_column_1 {
                 if let Some(done) = open.take() {
                     segments.push(done.finish());
                 }
                 depth = 0;
-                open = Some(Open {
-                    kind,
-                    name,
-                    span: token.span,
-                    entered: false,
-                });
+                open = Some(Open { kind, name, span: token.span, entered: false });
                 continue;
             }
         }
 
-        let current = open.get_or_insert(Open {
-            kind: ItemKind::Junk,
-            name: None,
-            span: token.span,
-            entered: false,
-        });
+        let current = open.get_or_insert(Open { kind: ItemKind::Junk, name: None, span: token.span, entered: false });
         current.span = current.span.to(token.span);
         match token.kind {
             TokenKind::LBrace | TokenKind::LParen | TokenKind::LBracket => {
@@ -134,20 +118,12 @@ struct Open {
 
 impl Open {
     fn finish(self) -> Segment {
-        Segment {
-            kind: self.kind,
-            span: self.span,
-            name: self.name,
-        }
+        Segment { kind: self.kind, span: self.span, name: self.name }
     }
 }
 
 /// If `token` is an item keyword followed by the right token, the item kind and name.
-fn item_start(
-    text: &str,
-    token: &Token,
-    next: Option<&Token>,
-) -> Option<(ItemKind, Option<String>)> {
+fn item_start(text: &str, token: &Token, next: Option<&Token>) -> Option<(ItemKind, Option<String>)> {
     if token.kind != TokenKind::Ident {
         return None;
     }
@@ -163,19 +139,14 @@ fn item_start(
         _ => return None,
     };
     let name = match kind {
-        ItemKind::Connector | ItemKind::Profile => {
-            (next.kind == TokenKind::Ident).then(|| next_text.to_owned())?
-        }
+        ItemKind::Connector | ItemKind::Profile => (next.kind == TokenKind::Ident).then(|| next_text.to_owned())?,
         ItemKind::Inbound | ItemKind::Outbound | ItemKind::Test => match next.kind {
             TokenKind::String => next_text
                 .strip_prefix('"')
                 .and_then(|s| s.strip_suffix('"'))
                 // An invalid escape is reported by the parser; the name keeps the text as written.
                 .map(|body| metasync_runtime::text::unescape(body).unwrap_or_else(|_| body.to_owned()))?,
-            TokenKind::RawString => next_text
-                .strip_prefix("r\"")
-                .and_then(|s| s.strip_suffix('"'))?
-                .to_owned(),
+            TokenKind::RawString => next_text.strip_prefix("r\"").and_then(|s| s.strip_suffix('"'))?.to_owned(),
             _ => return None,
         },
         ItemKind::Metaverse => {
@@ -195,13 +166,7 @@ mod tests {
     fn cut(text: &str) -> Vec<(ItemKind, &str, Option<String>)> {
         segment(text, &lex(text))
             .into_iter()
-            .map(|s| {
-                (
-                    s.kind,
-                    text.get(s.span.range()).unwrap_or("<bad span>"),
-                    s.name,
-                )
-            })
+            .map(|s| (s.kind, text.get(s.span.range()).unwrap_or("<bad span>"), s.name))
             .collect()
     }
 
@@ -245,39 +210,18 @@ test "terminated \"staff\"" {
             (ItemKind::Connector, "connector hr", "}", name("hr")),
             (ItemKind::Metaverse, "metaverse {", "}", None),
             (ItemKind::Inbound, "inbound \"HR", "}", name("HR employees")),
-            (
-                ItemKind::Outbound,
-                "outbound r\"",
-                "}",
-                name("Directory \\ accounts"),
-            ),
-            (
-                ItemKind::Profile,
-                "profile nightly {",
-                "delta sync hr }",
-                name("nightly"),
-            ),
-            (
-                ItemKind::Test,
-                "test \"terminated",
-                "expect no person\n}",
-                name("terminated \"staff\""),
-            ),
+            (ItemKind::Outbound, "outbound r\"", "}", name("Directory \\ accounts")),
+            (ItemKind::Profile, "profile nightly {", "delta sync hr }", name("nightly")),
+            (ItemKind::Test, "test \"terminated", "expect no person\n}", name("terminated \"staff\"")),
         ];
-        for ((kind, slice, seg_name), (want_kind, starts, ends, want_name)) in
-            segments.iter().zip(expected)
-        {
+        for ((kind, slice, seg_name), (want_kind, starts, ends, want_name)) in segments.iter().zip(expected) {
             assert_eq!(*kind, want_kind);
             assert!(slice.starts_with(starts), "{slice:?}");
             assert!(slice.ends_with(ends), "{slice:?}");
             assert_eq!(*seg_name, want_name);
         }
         // Spans exclude the trailing trivia (the comment after the inbound rule's brace).
-        assert!(
-            segments
-                .get(2)
-                .is_some_and(|(_, slice, _)| !slice.contains('#'))
-        );
+        assert!(segments.get(2).is_some_and(|(_, slice, _)| !slice.contains('#')));
     }
 
     #[test]
@@ -291,37 +235,23 @@ test "terminated \"staff\"" {
                     "connector hr: csv {\n    object person {\n        anchor id: string",
                     name("hr")
                 ),
-                (
-                    ItemKind::Connector,
-                    "connector dir: ldap {\n    url = \"x\"\n}",
-                    name("dir")
-                ),
+                (ItemKind::Connector, "connector dir: ldap {\n    url = \"x\"\n}", name("dir")),
             ]
         );
         // Depth was reset: the item after the recovered one starts normally.
         let text = "inbound \"a\" x -> y {\n  flow {\nprofile p { full import x }\ntest \"t\" { }";
-        assert_eq!(
-            kinds(text),
-            [ItemKind::Inbound, ItemKind::Profile, ItemKind::Test]
-        );
+        assert_eq!(kinds(text), [ItemKind::Inbound, ItemKind::Profile, ItemKind::Test]);
     }
 
     #[test]
     fn connector_named_test() {
         let text = "connector test: csv {\n    path = \"t.csv\"\n}\n";
-        assert_eq!(
-            cut(text),
-            [(ItemKind::Connector, text.trim_end(), name("test"))]
-        );
+        assert_eq!(cut(text), [(ItemKind::Connector, text.trim_end(), name("test"))]);
         let text = "connector profile: csv { }\nprofile test { }";
         assert_eq!(
             cut(text),
             [
-                (
-                    ItemKind::Connector,
-                    "connector profile: csv { }",
-                    name("profile")
-                ),
+                (ItemKind::Connector, "connector profile: csv { }", name("profile")),
                 (ItemKind::Profile, "profile test { }", name("test")),
             ]
         );
@@ -330,10 +260,7 @@ test "terminated \"staff\"" {
     #[test]
     fn indented_keywords_do_not_split() {
         let text = "connector dir: ldap {\n    object user {\n        inbound: string\n        test \"x\"\n        connector c\n    }\n}\n";
-        assert_eq!(
-            cut(text),
-            [(ItemKind::Connector, text.trim_end(), name("dir"))]
-        );
+        assert_eq!(cut(text), [(ItemKind::Connector, text.trim_end(), name("dir"))]);
         // ... even when the block is unclosed: the indentation keeps them inside.
         let text = "connector dir: ldap {\n    object user {\n        inbound \"x\"\n";
         assert_eq!(kinds(text), [ItemKind::Connector]);
@@ -365,23 +292,13 @@ test "terminated \"staff\"" {
         let text = "connector a: csv\nmetaverse { }";
         assert_eq!(
             cut(text),
-            [
-                (ItemKind::Connector, "connector a: csv", name("a")),
-                (ItemKind::Metaverse, "metaverse { }", None),
-            ]
+            [(ItemKind::Connector, "connector a: csv", name("a")), (ItemKind::Metaverse, "metaverse { }", None),]
         );
         // Brackets before the first `{` do not end the item.
         let text = "inbound \"i\" f(x) -> y { a <- b }  junk";
         assert_eq!(
             cut(text),
-            [
-                (
-                    ItemKind::Inbound,
-                    "inbound \"i\" f(x) -> y { a <- b }",
-                    name("i")
-                ),
-                (ItemKind::Junk, "junk", None),
-            ]
+            [(ItemKind::Inbound, "inbound \"i\" f(x) -> y { a <- b }", name("i")), (ItemKind::Junk, "junk", None),]
         );
     }
 

@@ -72,7 +72,11 @@ pub fn facts(e: &Expr) -> Facts {
     match &e.kind {
         ExprKind::Presence { expr, when_present } => {
             let paths: Vec<String> = path_of(expr).into_iter().collect();
-            if *when_present { Facts { when_true: paths, when_false: Vec::new() } } else { Facts { when_true: Vec::new(), when_false: paths } }
+            if *when_present {
+                Facts { when_true: paths, when_false: Vec::new() }
+            } else {
+                Facts { when_true: Vec::new(), when_false: paths }
+            }
         }
         ExprKind::Binary(BinaryOp::And, a, b) => {
             let (fa, fb) = (facts(a), facts(b));
@@ -116,7 +120,9 @@ impl<'a, 'db> Cx<'a, 'db> {
 
     fn source_type(&self) -> Option<(&'a TypeSchema<'db>, Option<&'a str>)> {
         match self.source {
-            Source::Cs { connector, object, .. } => self.schema.cs_type(connector, object).map(|t| (t, Some(connector))),
+            Source::Cs { connector, object, .. } => {
+                self.schema.cs_type(connector, object).map(|t| (t, Some(connector)))
+            }
             Source::Mv(name) => self.schema.mv_types.get(name).map(|t| (t, None)),
             Source::Literals => None,
         }
@@ -167,9 +173,16 @@ impl<'a, 'db> Cx<'a, 'db> {
         match &e.kind {
             ExprKind::Invalid => Ty::UNKNOWN,
             ExprKind::Lambda(name, _) => self.error(
-                Diagnostic::new(Code::E0218, e.span, format!("`{} -> ...` binds a name only as the last argument of `select`, `where` or `with`", name.text))
-                    .with_label("not allowed here")
-                    .with_help("write e.g. `select(proxyAddresses, a -> lower(a))`"),
+                Diagnostic::new(
+                    Code::E0218,
+                    e.span,
+                    format!(
+                        "`{} -> ...` binds a name only as the last argument of `select`, `where` or `with`",
+                        name.text
+                    ),
+                )
+                .with_label("not allowed here")
+                .with_help("write e.g. `select(proxyAddresses, a -> lower(a))`"),
             ),
             ExprKind::Literal(lit) => match lit {
                 Literal::String(_) => Ty::kind(ValueKind::String),
@@ -187,7 +200,9 @@ impl<'a, 'db> Cx<'a, 'db> {
                         return self.error(
                             Diagnostic::new(Code::E0218, e.span, format!("`{word}` can only be the value of a flow"))
                                 .with_label("not allowed inside an expression")
-                                .with_help(format!("write `target <- {word}` or `target <- if condition then {word} else value`")),
+                                .with_help(format!(
+                                    "write `target <- {word}` or `target <- if condition then {word} else value`"
+                                )),
                         );
                     }
                     // `ignore` contributes nothing, so it never makes a flow's value missing.
@@ -205,17 +220,25 @@ impl<'a, 'db> Cx<'a, 'db> {
                     }
                     let names = self.schema.connectors.keys().map(String::as_str);
                     return self.error(
-                        Diagnostic::new(Code::E0100, cs.connector.span, format!("unknown connector `{}`", cs.connector.text))
-                            .with_label("no connector has this name")
-                            .with_help(did_you_mean(&cs.connector.text, "connector", names)),
+                        Diagnostic::new(
+                            Code::E0100,
+                            cs.connector.span,
+                            format!("unknown connector `{}`", cs.connector.text),
+                        )
+                        .with_label("no connector has this name")
+                        .with_help(did_you_mean(&cs.connector.text, "connector", names)),
                     );
                 };
                 let Some(target) = conn.objects.get(&cs.object.text) else {
                     let names = conn.objects.keys().map(String::as_str);
                     return self.error(
-                        Diagnostic::new(Code::E0101, cs.object.span, format!("connector `{}` has no object type `{}`", cs.connector.text, cs.object.text))
-                            .with_label("unknown object type")
-                            .with_help(did_you_mean(&cs.object.text, "object type", names)),
+                        Diagnostic::new(
+                            Code::E0101,
+                            cs.object.span,
+                            format!("connector `{}` has no object type `{}`", cs.connector.text, cs.object.text),
+                        )
+                        .with_label("unknown object type")
+                        .with_help(did_you_mean(&cs.object.text, "object type", names)),
                     );
                 };
                 let anchor_kind = target
@@ -227,7 +250,11 @@ impl<'a, 'db> Cx<'a, 'db> {
                 // Several keys give several references (group members from a list of ids).
                 let single_key = Ty { many: false, ..key_ty.clone() };
                 self.expect_kind(&single_key, &[wanted], key.span, "the key of `ref(...)`");
-                Ty { base: Base::CsRef(cs.connector.text.clone(), cs.object.text.clone()), many: key_ty.many, optional: key_ty.optional }
+                Ty {
+                    base: Base::CsRef(cs.connector.text.clone(), cs.object.text.clone()),
+                    many: key_ty.many,
+                    optional: key_ty.optional,
+                }
             }
             ExprKind::List(items) => {
                 let mut elem: Option<Ty> = None;
@@ -247,9 +274,13 @@ impl<'a, 'db> Cx<'a, 'db> {
                             Some(j) => elem = Some(j),
                             None => {
                                 self.diags.push(
-                                    Diagnostic::new(Code::E0200, item.span, format!("list elements must have one type: expected `{prev}`, found `{ty}`"))
-                                        .with_label(format!("this is `{ty}`"))
-                                        .with_help("convert the elements to one type"),
+                                    Diagnostic::new(
+                                        Code::E0200,
+                                        item.span,
+                                        format!("list elements must have one type: expected `{prev}`, found `{ty}`"),
+                                    )
+                                    .with_label(format!("this is `{ty}`"))
+                                    .with_help("convert the elements to one type"),
                                 );
                             }
                         },
@@ -285,10 +316,14 @@ impl<'a, 'db> Cx<'a, 'db> {
                 match t.join(&o) {
                     Some(j) => j,
                     None => self.error(
-                        Diagnostic::new(Code::E0200, otherwise.span, format!("the branches of `if` have different types: `{t}` and `{o}`"))
-                            .with_label(format!("this is `{o}`"))
-                            .with_secondary(then.span, format!("this is `{t}`"))
-                            .with_help("convert one branch so both have the same type"),
+                        Diagnostic::new(
+                            Code::E0200,
+                            otherwise.span,
+                            format!("the branches of `if` have different types: `{t}` and `{o}`"),
+                        )
+                        .with_label(format!("this is `{o}`"))
+                        .with_secondary(then.span, format!("this is `{t}`"))
+                        .with_help("convert one branch so both have the same type"),
                     ),
                 }
             }
@@ -318,13 +353,14 @@ impl<'a, 'db> Cx<'a, 'db> {
         };
         self.reads.insert(name.text.clone());
         if let Source::Cs { inbound: true, .. } = self.source
-            && attr.operation == Operation::Export {
-                self.diags.push(
+            && attr.operation == Operation::Export
+        {
+            self.diags.push(
                     Diagnostic::new(Code::E0203, name.span, format!("`{}` is export-only and is never imported", name.text))
                         .with_label("read on import")
                         .with_help("declare the attribute `(import, export)` if the connected system returns it, or do not read it here"),
                 );
-            }
+        }
         let ty = match connector {
             Some(c) => Ty::of_cs_attr(c, attr),
             None => Ty::of_mv_attr(attr),
@@ -349,9 +385,13 @@ impl<'a, 'db> Cx<'a, 'db> {
             Base::MvRef(t) => (self.schema.mv_types.get(t), None),
             _ => {
                 return self.error(
-                    Diagnostic::new(Code::E0200, inner.span, format!("`.{}` reads an attribute of a referenced object, but this is `{inner_ty}`", name.text))
-                        .with_label("not a reference")
-                        .with_help("only attributes of type `ref T` can be followed with `.`"),
+                    Diagnostic::new(
+                        Code::E0200,
+                        inner.span,
+                        format!("`.{}` reads an attribute of a referenced object, but this is `{inner_ty}`", name.text),
+                    )
+                    .with_label("not a reference")
+                    .with_help("only attributes of type `ref T` can be followed with `.`"),
                 );
             }
         };
@@ -359,9 +399,13 @@ impl<'a, 'db> Cx<'a, 'db> {
         let Some(attr) = target.attrs.get(&name.text) else {
             let names = target.attrs.keys().map(String::as_str);
             return self.error(
-                Diagnostic::new(Code::E0103, name.span, format!("the referenced object has no attribute `{}`", name.text))
-                    .with_label("unknown attribute")
-                    .with_help(did_you_mean(&name.text, "attribute", names)),
+                Diagnostic::new(
+                    Code::E0103,
+                    name.span,
+                    format!("the referenced object has no attribute `{}`", name.text),
+                )
+                .with_label("unknown attribute")
+                .with_help(did_you_mean(&name.text, "attribute", names)),
             );
         };
         let ty: Ty = match connector {
@@ -390,10 +434,14 @@ impl<'a, 'db> Cx<'a, 'db> {
                 match l.join(&r) {
                     Some(j) => Ty { optional: r.optional, ..j },
                     None => self.error(
-                        Diagnostic::new(Code::E0200, rhs.span, format!("the default of `??` must have the type of the value: expected `{l}`, found `{r}`"))
-                            .with_label(format!("this is `{r}`"))
-                            .with_secondary(lhs.span, format!("this is `{l}`"))
-                            .with_help("convert the default to the value's type"),
+                        Diagnostic::new(
+                            Code::E0200,
+                            rhs.span,
+                            format!("the default of `??` must have the type of the value: expected `{l}`, found `{r}`"),
+                        )
+                        .with_label(format!("this is `{r}`"))
+                        .with_secondary(lhs.span, format!("this is `{l}`"))
+                        .with_help("convert the default to the value's type"),
                     ),
                 }
             }
@@ -410,9 +458,17 @@ impl<'a, 'db> Cx<'a, 'db> {
                     if ty.many || !ty.scalar().is_some_and(|k| allowed.contains(&k)) {
                         let what = if op == BinaryOp::Add { "`string` or `integer`" } else { "`integer`" };
                         return self.error(
-                            Diagnostic::new(Code::E0200, side.span, format!("`{}` needs {what} operands, found `{ty}`", op.as_str()))
-                                .with_label(format!("this is `{ty}`"))
-                                .with_help(if op == BinaryOp::Add { "convert with `str(...)` to concatenate" } else { "convert with `int(...)`" }),
+                            Diagnostic::new(
+                                Code::E0200,
+                                side.span,
+                                format!("`{}` needs {what} operands, found `{ty}`", op.as_str()),
+                            )
+                            .with_label(format!("this is `{ty}`"))
+                            .with_help(if op == BinaryOp::Add {
+                                "convert with `str(...)` to concatenate"
+                            } else {
+                                "convert with `int(...)`"
+                            }),
                         );
                     }
                 }
@@ -422,7 +478,9 @@ impl<'a, 'db> Cx<'a, 'db> {
                             .with_label("the operands have different types")
                             .with_secondary(lhs.span, format!("this is `{l}`"))
                             .with_secondary(rhs.span, format!("this is `{r}`"))
-                            .with_help("convert one side: `str(n)` turns a number into text, `int(s)` text into a number"),
+                            .with_help(
+                                "convert one side: `str(n)` turns a number into text, `int(s)` text into a number",
+                            ),
                     );
                 }
                 Ty { base: l.base, many: false, optional }
@@ -450,9 +508,13 @@ impl<'a, 'db> Cx<'a, 'db> {
                 let r = self.infer(rhs, false);
                 if !r.is_unknown() && !r.many {
                     self.diags.push(
-                        Diagnostic::new(Code::E0200, rhs.span, format!("`{}` needs a list or a multi-valued attribute, found `{r}`", op.as_str()))
-                            .with_label(format!("this is `{r}`"))
-                            .with_help("write the candidates as a list: `x in [\"a\", \"b\"]`"),
+                        Diagnostic::new(
+                            Code::E0200,
+                            rhs.span,
+                            format!("`{}` needs a list or a multi-valued attribute, found `{r}`", op.as_str()),
+                        )
+                        .with_label(format!("this is `{r}`"))
+                        .with_help("write the candidates as a list: `x in [\"a\", \"b\"]`"),
                     );
                 } else if !l.compatible(&Ty { many: false, ..r.clone() }) {
                     self.diags.push(
@@ -470,15 +532,16 @@ impl<'a, 'db> Cx<'a, 'db> {
                 self.expect_kind(&l, &[ValueKind::String], lhs.span, "the value tested by `matches`");
                 self.expect_kind(&r, &[ValueKind::String], rhs.span, "the pattern of `matches`");
                 if let ExprKind::Literal(Literal::String(pattern)) = &rhs.kind
-                    && let Err(err) = regex::Regex::new(pattern) {
-                        let detail = err.to_string();
-                        let last = detail.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
-                        self.diags.push(
+                    && let Err(err) = regex::Regex::new(pattern)
+                {
+                    let detail = err.to_string();
+                    let last = detail.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+                    self.diags.push(
                             Diagnostic::new(Code::E0214, rhs.span, format!("invalid regular expression: {}", last.trim_start_matches("error: ")))
                                 .with_label("does not compile")
                                 .with_help("the syntax is that of the Rust `regex` crate; write patterns as raw strings `r\"...\"` to keep backslashes"),
                         );
-                    }
+                }
                 Ty::boolean()
             }
         }
@@ -504,15 +567,25 @@ impl<'a, 'db> Cx<'a, 'db> {
                 Some(m) => format!("{min} to {m}"),
                 None => format!("at least {min}"),
             };
-            let params: Vec<String> = sig.params.iter().map(|p| {
-                let dots = if p.variadic { "..." } else { "" };
-                if p.omittable { format!("[{}{dots}]", p.name) } else { format!("{}{dots}", p.name) }
-            }).collect();
+            let params: Vec<String> = sig
+                .params
+                .iter()
+                .map(|p| {
+                    let dots = if p.variadic { "..." } else { "" };
+                    if p.omittable { format!("[{}{dots}]", p.name) } else { format!("{}{dots}", p.name) }
+                })
+                .collect();
             return self.error(
                 Diagnostic::new(
                     Code::E0209,
                     e.span,
-                    format!("`{}` takes {expected} argument{}, but {} {} given", sig.name, if expected == "1" { "" } else { "s" }, args.len(), if args.len() == 1 { "was" } else { "were" }),
+                    format!(
+                        "`{}` takes {expected} argument{}, but {} {} given",
+                        sig.name,
+                        if expected == "1" { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
+                    ),
                 )
                 .with_label("wrong number of arguments")
                 .with_help(format!("call it as `{}({})`", sig.name, params.join(", "))),
@@ -554,9 +627,13 @@ impl<'a, 'db> Cx<'a, 'db> {
             if !ok {
                 let wanted = spec_text(param.ty, t_var.as_ref());
                 self.diags.push(
-                    Diagnostic::new(Code::E0210, arg.span, format!("argument `{}` of `{}` must be {wanted}, found `{ty}`", param.name, sig.name))
-                        .with_label(format!("this is `{ty}`"))
-                        .with_help(format!("`{}`: {}", sig.name, sig.summary)),
+                    Diagnostic::new(
+                        Code::E0210,
+                        arg.span,
+                        format!("argument `{}` of `{}` must be {wanted}, found `{ty}`", param.name, sig.name),
+                    )
+                    .with_label(format!("this is `{ty}`"))
+                    .with_help(format!("`{}`: {}", sig.name, sig.summary)),
                 );
                 any_unknown = true;
             }
@@ -616,11 +693,17 @@ impl<'a, 'db> Cx<'a, 'db> {
             BindingForm::Where => "where",
             BindingForm::With => "with",
         };
-        let (Some(first), Some(Expr { kind: ExprKind::Lambda(param, body), .. }), 2) = (args.first(), args.get(1), args.len()) else {
+        let (Some(first), Some(Expr { kind: ExprKind::Lambda(param, body), .. }), 2) =
+            (args.first(), args.get(1), args.len())
+        else {
             return self.error(
-                Diagnostic::new(Code::E0209, e.span, format!("`{word}` takes a value and a binding `name -> expression`"))
-                    .with_label("wrong arguments")
-                    .with_help(format!("call it as `{word}(values, x -> ...)`")),
+                Diagnostic::new(
+                    Code::E0209,
+                    e.span,
+                    format!("`{word}` takes a value and a binding `name -> expression`"),
+                )
+                .with_label("wrong arguments")
+                .with_help(format!("call it as `{word}(values, x -> ...)`")),
             );
         };
         let value = self.infer(first, false);
@@ -649,7 +732,13 @@ fn spec_text(spec: TypeSpec, t: Option<&Base>) -> String {
             Some(b) => Ty { base: b.clone(), many: false, optional: false }.to_string(),
             None => "a value".to_string(),
         };
-        if many { format!("`[{inner}]`") } else if t.is_some() { format!("`{inner}`") } else { inner }
+        if many {
+            format!("`[{inner}]`")
+        } else if t.is_some() {
+            format!("`{inner}`")
+        } else {
+            inner
+        }
     };
     match spec {
         TypeSpec::Kind(k) => format!("`{k}`"),
@@ -687,9 +776,13 @@ pub fn check_assign(
     }
     if value.many && !attr.many {
         diags.push(
-            Diagnostic::new(Code::E0211, value_span, format!("{attr_text} holds one value, but this is the multi-valued `{value}`"))
-                .with_label("several values")
-                .with_help("pick one value with `item(values, 1)` or combine them with `join(\", \", values)`"),
+            Diagnostic::new(
+                Code::E0211,
+                value_span,
+                format!("{attr_text} holds one value, but this is the multi-valued `{value}`"),
+            )
+            .with_label("several values")
+            .with_help("pick one value with `item(values, 1)` or combine them with `join(\", \", values)`"),
         );
         return;
     }
@@ -697,9 +790,17 @@ pub fn check_assign(
         (Base::CsRef(..) | Base::MvRef(_), Base::CsRef(..) | Base::MvRef(_)) => {
             if let Err(why) = ref_ok(&value.base, &target_ty.base) {
                 diags.push(
-                    Diagnostic::new(Code::E0208, value_span, format!("{attr_text} holds `{}` but this is `{}`", target_ty.clone().optional(false), Ty { optional: false, many: false, ..value.clone() }))
-                        .with_label("reference to another object type")
-                        .with_help(why),
+                    Diagnostic::new(
+                        Code::E0208,
+                        value_span,
+                        format!(
+                            "{attr_text} holds `{}` but this is `{}`",
+                            target_ty.clone().optional(false),
+                            Ty { optional: false, many: false, ..value.clone() }
+                        ),
+                    )
+                    .with_label("reference to another object type")
+                    .with_help(why),
                 );
                 return;
             }
@@ -716,9 +817,17 @@ pub fn check_assign(
                 _ => "convert the value to the attribute's type".to_string(),
             };
             diags.push(
-                Diagnostic::new(Code::E0200, value_span, format!("{attr_text} is `{}` but this value is `{}`", attr.type_text(), Ty { optional: false, ..value.clone() }))
-                    .with_label(format!("this is `{value}`"))
-                    .with_help(help),
+                Diagnostic::new(
+                    Code::E0200,
+                    value_span,
+                    format!(
+                        "{attr_text} is `{}` but this value is `{}`",
+                        attr.type_text(),
+                        Ty { optional: false, ..value.clone() }
+                    ),
+                )
+                .with_label(format!("this is `{value}`"))
+                .with_help(help),
             );
             return;
         }

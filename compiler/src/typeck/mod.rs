@@ -29,7 +29,13 @@ pub fn check_item<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Finding<'db>> {
             ItemAst::Connector(c) => check_connector(item, c, &mut diags),
             ItemAst::Metaverse(mv) => check_metaverse(mv, schema(db, ws), &mut diags),
             ItemAst::Rule(rule) => {
-                let mut rc = RuleCheck { schema: schema(db, ws), heads: rule_heads(db, ws), diags: &mut diags, extra: &mut extra, item };
+                let mut rc = RuleCheck {
+                    schema: schema(db, ws),
+                    heads: rule_heads(db, ws),
+                    diags: &mut diags,
+                    extra: &mut extra,
+                    item,
+                };
                 rc.check(rule);
             }
             ItemAst::Profile(p) => check_profile(p, schema(db, ws), &mut diags),
@@ -75,16 +81,24 @@ fn check_connector(item: Item<'_>, c: &Connector, diags: &mut Vec<Diagnostic>) {
         let Some(opt) = kind.option(&s.name.text) else {
             let names = kind.options.iter().map(|o| o.name);
             diags.push(
-                Diagnostic::new(Code::E0106, s.name.span, format!("`{}` connectors have no option `{}`", kind.name, s.name.text))
-                    .with_label("unknown option")
-                    .with_help(did_you_mean(&s.name.text, "option", names)),
+                Diagnostic::new(
+                    Code::E0106,
+                    s.name.span,
+                    format!("`{}` connectors have no option `{}`", kind.name, s.name.text),
+                )
+                .with_label("unknown option")
+                .with_help(did_you_mean(&s.name.text, "option", names)),
             );
             continue;
         };
         match &s.value {
             SettingValue::Secret(_) => {}
-            SettingValue::Env(name) if opt.secret => diags.push(literal_secret(&s.name.text, name.span, "read from the environment")),
-            SettingValue::Literal(e) if opt.secret => diags.push(literal_secret(&s.name.text, e.span, "written into the rule set")),
+            SettingValue::Env(name) if opt.secret => {
+                diags.push(literal_secret(&s.name.text, name.span, "read from the environment"))
+            }
+            SettingValue::Literal(e) if opt.secret => {
+                diags.push(literal_secret(&s.name.text, e.span, "written into the rule set"))
+            }
             SettingValue::Env(_) => {}
             SettingValue::Literal(e) => check_option_value(opt.ty, e, &s.name.text, diags),
         }
@@ -93,9 +107,13 @@ fn check_connector(item: Item<'_>, c: &Connector, diags: &mut Vec<Diagnostic>) {
         for opt in kind.options.iter().filter(|o| o.required && o.default.is_none()) {
             if !seen.contains_key(opt.name) {
                 diags.push(
-                    Diagnostic::new(Code::E0108, c.name.span, format!("connector `{}` does not set `{}`", c.name.text, opt.name))
-                        .with_label(format!("`{}` connectors need `{}`", kind.name, opt.name))
-                        .with_help(format!("add `{} = ...`: {}", opt.name, opt.summary)),
+                    Diagnostic::new(
+                        Code::E0108,
+                        c.name.span,
+                        format!("connector `{}` does not set `{}`", c.name.text, opt.name),
+                    )
+                    .with_label(format!("`{}` connectors need `{}`", kind.name, opt.name))
+                    .with_help(format!("add `{} = ...`: {}", opt.name, opt.summary)),
                 );
             }
         }
@@ -112,17 +130,25 @@ fn check_connector(item: Item<'_>, c: &Connector, diags: &mut Vec<Diagnostic>) {
         let Some(cap) = kind.capability(&s.name.text) else {
             let names = kind.capabilities.iter().map(|c| c.name);
             diags.push(
-                Diagnostic::new(Code::E0109, s.name.span, format!("`{}` connectors have no capability `{}`", kind.name, s.name.text))
-                    .with_label("unknown capability")
-                    .with_help(did_you_mean(&s.name.text, "capability", names)),
+                Diagnostic::new(
+                    Code::E0109,
+                    s.name.span,
+                    format!("`{}` connectors have no capability `{}`", kind.name, s.name.text),
+                )
+                .with_label("unknown capability")
+                .with_help(did_you_mean(&s.name.text, "capability", names)),
             );
             continue;
         };
         if !cap.overridable {
             diags.push(
-                Diagnostic::new(Code::E0110, s.name.span, format!("`{}` connectors do not let a rule set change `{}`", kind.name, s.name.text))
-                    .with_label(format!("fixed at {}", cap.value))
-                    .with_help(format!("remove this line: {}", cap.summary)),
+                Diagnostic::new(
+                    Code::E0110,
+                    s.name.span,
+                    format!("`{}` connectors do not let a rule set change `{}`", kind.name, s.name.text),
+                )
+                .with_label(format!("fixed at {}", cap.value))
+                .with_help(format!("remove this line: {}", cap.summary)),
             );
             continue;
         }
@@ -175,27 +201,48 @@ fn check_connector(item: Item<'_>, c: &Connector, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     Diagnostic::new(Code::E0204, a.ty.span, format!("anchor `{}` is multi-valued", a.name.text))
                         .with_label("an anchor holds exactly one value")
-                        .with_help(format!("declare it single-valued: `anchor {}: {}`", a.name.text, base_text(&a.ty.base))),
+                        .with_help(format!(
+                            "declare it single-valued: `anchor {}: {}`",
+                            a.name.text,
+                            base_text(&a.ty.base)
+                        )),
                 );
             }
         }
         for a in &o.attributes {
             if let BaseType::Ref(target) = &a.ty.base
-                && !c.objects.iter().any(|o2| o2.name.text == target.text) {
-                    let names = c.objects.iter().map(|o2| o2.name.text.as_str());
-                    diags.push(
-                        Diagnostic::new(Code::E0101, target.span, format!("connector `{}` has no object type `{}`", c.name.text, target.text))
-                            .with_label("a connector's references point at its own object types")
-                            .with_help(did_you_mean(&target.text, "object type", names)),
-                    );
-                }
+                && !c.objects.iter().any(|o2| o2.name.text == target.text)
+            {
+                let names = c.objects.iter().map(|o2| o2.name.text.as_str());
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0101,
+                        target.span,
+                        format!("connector `{}` has no object type `{}`", c.name.text, target.text),
+                    )
+                    .with_label("a connector's references point at its own object types")
+                    .with_help(did_you_mean(&target.text, "object type", names)),
+                );
+            }
             match attr_types.get(a.name.text.as_str()) {
                 Some((first, first_type)) if !same_type(first, a) => {
                     diags.push(
-                        Diagnostic::new(Code::E0220, a.ty.span, format!("attribute `{}` is `{}` here but `{}` in `{}`", a.name.text, type_text(&a.ty), type_text(&first.ty), first_type))
-                            .with_label("a different type")
-                            .with_secondary(first.ty.span, "first declared here")
-                            .with_help("an attribute name has one type throughout a connector's schema; rename one of them"),
+                        Diagnostic::new(
+                            Code::E0220,
+                            a.ty.span,
+                            format!(
+                                "attribute `{}` is `{}` here but `{}` in `{}`",
+                                a.name.text,
+                                type_text(&a.ty),
+                                type_text(&first.ty),
+                                first_type
+                            ),
+                        )
+                        .with_label("a different type")
+                        .with_secondary(first.ty.span, "first declared here")
+                        .with_help(
+                            "an attribute name has one type throughout a connector's schema; rename one of them",
+                        ),
                     );
                 }
                 Some(_) => {}
@@ -213,9 +260,13 @@ fn check_connector(item: Item<'_>, c: &Connector, diags: &mut Vec<Diagnostic>) {
         if !c.objects.iter().any(|o| o.name.text == f.object.text) {
             let names = c.objects.iter().map(|o| o.name.text.as_str());
             diags.push(
-                Diagnostic::new(Code::E0101, f.object.span, format!("connector `{}` has no object type `{}`", c.name.text, f.object.text))
-                    .with_label("unknown object type")
-                    .with_help(did_you_mean(&f.object.text, "object type", names)),
+                Diagnostic::new(
+                    Code::E0101,
+                    f.object.span,
+                    format!("connector `{}` has no object type `{}`", c.name.text, f.object.text),
+                )
+                .with_label("unknown object type")
+                .with_help(did_you_mean(&f.object.text, "object type", names)),
             );
             continue;
         }
@@ -320,7 +371,9 @@ fn check_metaverse(mv: &Metaverse, schema: &Schema<'_>, diags: &mut Vec<Diagnost
         seen.insert(&t.name.text, t.name.span);
         check_attrs(&t.attributes, diags);
         for a in &t.attributes {
-            for (span, what) in [(a.anchor, "`anchor`"), (a.required, "`required`"), (a.operation.map(|(_, s)| s), "an operation")] {
+            for (span, what) in
+                [(a.anchor, "`anchor`"), (a.required, "`required`"), (a.operation.map(|(_, s)| s), "an operation")]
+            {
                 if let Some(span) = span {
                     diags.push(
                         Diagnostic::new(Code::E0218, span, format!("metaverse attributes cannot have {what}"))
@@ -330,14 +383,15 @@ fn check_metaverse(mv: &Metaverse, schema: &Schema<'_>, diags: &mut Vec<Diagnost
                 }
             }
             if let BaseType::Ref(target) = &a.ty.base
-                && !schema.mv_types.contains_key(&target.text) {
-                    let names = schema.mv_types.keys().map(String::as_str);
-                    diags.push(
-                        Diagnostic::new(Code::E0102, target.span, format!("unknown metaverse type `{}`", target.text))
-                            .with_label("metaverse references point at metaverse types")
-                            .with_help(did_you_mean(&target.text, "metaverse type", names)),
-                    );
-                }
+                && !schema.mv_types.contains_key(&target.text)
+            {
+                let names = schema.mv_types.keys().map(String::as_str);
+                diags.push(
+                    Diagnostic::new(Code::E0102, target.span, format!("unknown metaverse type `{}`", target.text))
+                        .with_label("metaverse references point at metaverse types")
+                        .with_help(did_you_mean(&target.text, "metaverse type", names)),
+                );
+            }
         }
         for (i, d) in t.deletions.iter().enumerate() {
             if i > 0 {
@@ -390,9 +444,13 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
             self.extra.push(
                 Finding::new(
                     self.item,
-                    Diagnostic::new(Code::E0101, cs.object.span, format!("connector `{}` has no object type `{}`", cs.connector.text, cs.object.text))
-                        .with_label("unknown object type")
-                        .with_help(did_you_mean(&cs.object.text, "object type", names)),
+                    Diagnostic::new(
+                        Code::E0101,
+                        cs.object.span,
+                        format!("connector `{}` has no object type `{}`", cs.connector.text, cs.object.text),
+                    )
+                    .with_label("unknown object type")
+                    .with_help(did_you_mean(&cs.object.text, "object type", names)),
                 )
                 .with_secondary_at(conn.item, conn.span, "connector declared here"),
             );
@@ -455,7 +513,8 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
         let (Some((conn, cs_type)), Some(mv_type)) = (cs, mv) else { return };
         let connector = rule.cs_type.connector.text.as_str();
         let object = rule.cs_type.object.text.as_str();
-        let source = if inbound { Source::Cs { connector, object, inbound: true } } else { Source::Mv(&rule.mv_type.text) };
+        let source =
+            if inbound { Source::Cs { connector, object, inbound: true } } else { Source::Mv(&rule.mv_type.text) };
 
         // Scope, and the facts it gives every other clause.
         let mut scope_facts = Vec::new();
@@ -467,9 +526,13 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
                 scope_facts.extend(facts(e).when_true);
                 if always_false(e) {
                     self.diags.push(
-                        Diagnostic::new(Code::W0005, e.span, format!("rule `{}` never applies: its scope can never hold", rule.name.value))
-                            .with_label("always false")
-                            .with_help("fix the condition, or delete the rule if it is no longer needed"),
+                        Diagnostic::new(
+                            Code::W0005,
+                            e.span,
+                            format!("rule `{}` never applies: its scope can never hold", rule.name.value),
+                        )
+                        .with_label("always false")
+                        .with_help("fix the condition, or delete the rule if it is no longer needed"),
                     );
                 }
             }
@@ -490,20 +553,35 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
                         let ty = cx.infer(&m.value, false);
                         self.diags.extend(cx.diags);
                         let Some(attr) = mv_type.attrs.get(&m.mv_attr.text) else {
-                            self.diags.push(unknown_attr(&m.mv_attr, &format!("metaverse type `{}`", rule.mv_type.text), mv_type));
+                            self.diags.push(unknown_attr(
+                                &m.mv_attr,
+                                &format!("metaverse type `{}`", rule.mv_type.text),
+                                mv_type,
+                            ));
                             continue;
                         };
                         let target = Ty::of_mv_attr(attr);
                         let comparable = ty.is_unknown()
                             || match (&ty.base, &target.base) {
-                                (Base::CsRef(c, o), Base::MvRef(m)) => self.heads.mv_types_of(c, o).contains(&m.as_str()),
+                                (Base::CsRef(c, o), Base::MvRef(m)) => {
+                                    self.heads.mv_types_of(c, o).contains(&m.as_str())
+                                }
                                 (a, b) => a == b,
                             };
                         if !comparable {
                             self.diags.push(
-                                Diagnostic::new(Code::E0200, m.value.span, format!("cannot join `{}` (`{}`) on a `{}` value", m.mv_attr.text, attr.type_text(), ty.clone().optional(false)))
-                                    .with_label(format!("this is `{ty}`"))
-                                    .with_help("transform the value to the metaverse attribute's type"),
+                                Diagnostic::new(
+                                    Code::E0200,
+                                    m.value.span,
+                                    format!(
+                                        "cannot join `{}` (`{}`) on a `{}` value",
+                                        m.mv_attr.text,
+                                        attr.type_text(),
+                                        ty.clone().optional(false)
+                                    ),
+                                )
+                                .with_label(format!("this is `{ty}`"))
+                                .with_help("transform the value to the metaverse attribute's type"),
                             );
                         }
                     }
@@ -514,7 +592,9 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
                         let mut cx = new_cx(self.schema);
                         let ty = cx.infer(dn, false);
                         self.diags.extend(cx.diags);
-                        if !ty.is_unknown() && (ty.many || ty.base != Base::Kind(metasync_runtime::value::ValueKind::String)) {
+                        if !ty.is_unknown()
+                            && (ty.many || ty.base != Base::Kind(metasync_runtime::value::ValueKind::String))
+                        {
                             self.diags.push(
                                 Diagnostic::new(Code::E0200, dn.span, format!("a DN must be a `string`, found `{ty}`"))
                                     .with_label(format!("this is `{ty}`"))
@@ -533,10 +613,14 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
                     for f in flows {
                         if let Some(first) = flowed.get(f.target.text.as_str()) {
                             self.diags.push(
-                                Diagnostic::new(Code::E0206, f.target.span, format!("`{}` is written twice in this rule", f.target.text))
-                                    .with_label("second flow")
-                                    .with_secondary(*first, "first flow")
-                                    .with_help("keep one flow; combine the values with `if`, `??` or a function"),
+                                Diagnostic::new(
+                                    Code::E0206,
+                                    f.target.span,
+                                    format!("`{}` is written twice in this rule", f.target.text),
+                                )
+                                .with_label("second flow")
+                                .with_secondary(*first, "first flow")
+                                .with_help("keep one flow; combine the values with `if`, `??` or a function"),
                             );
                         } else {
                             flowed.insert(&f.target.text, f.target.span);
@@ -597,7 +681,9 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
             self.diags.push(
                 Diagnostic::new(Code::E0218, span, "`once` is not allowed in an inbound rule")
                     .with_label("only outbound flows have `once`")
-                    .with_help("`once` sets a connector attribute when the object is provisioned; inbound flows always apply"),
+                    .with_help(
+                        "`once` sets a connector attribute when the object is provisioned; inbound flows always apply",
+                    ),
             );
         }
         let mut cx = new_cx(self.schema);
@@ -633,13 +719,18 @@ impl<'a, 'db> RuleCheck<'a, 'db> {
             return;
         }
         if let Some((_, span)) = f.merge
-            && !attr.many {
-                self.diags.push(
-                    Diagnostic::new(Code::E0217, span, format!("`{}` is single-valued: there is nothing to merge", f.target.text))
-                        .with_label("merge policy on a single value")
-                        .with_help("remove `merge ...`; merge policies are for multi-valued attributes"),
-                );
-            }
+            && !attr.many
+        {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0217,
+                    span,
+                    format!("`{}` is single-valued: there is nothing to merge", f.target.text),
+                )
+                .with_label("merge policy on a single value")
+                .with_help("remove `merge ...`; merge policies are for multi-valued attributes"),
+            );
+        }
         let target_ty = if inbound { Ty::of_mv_attr(attr) } else { Ty::of_cs_attr(connector, attr) };
         let heads = self.heads;
         let ref_ok = |from: &Base, to: &Base| -> Result<(), String> {
@@ -697,7 +788,9 @@ fn const_bool(e: &Expr) -> Option<bool> {
             _ => None,
         },
         ExprKind::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), a, b) => match (&a.kind, &b.kind) {
-            (ExprKind::Literal(x), ExprKind::Literal(y)) if !matches!(x, Literal::Null) && !matches!(y, Literal::Null) => {
+            (ExprKind::Literal(x), ExprKind::Literal(y))
+                if !matches!(x, Literal::Null) && !matches!(y, Literal::Null) =>
+            {
                 Some((x == y) == (*op == BinaryOp::Eq))
             }
             _ => None,
@@ -715,10 +808,12 @@ fn contradiction(e: &Expr) -> bool {
                 collect(b, out);
             }
             ExprKind::Binary(BinaryOp::Eq, a, b) => {
-                if let (ExprKind::Var(n), ExprKind::Literal(l)) | (ExprKind::Literal(l), ExprKind::Var(n)) = (&a.kind, &b.kind)
-                    && !matches!(l, Literal::Null) {
-                        out.push((n.text.clone(), l));
-                    }
+                if let (ExprKind::Var(n), ExprKind::Literal(l)) | (ExprKind::Literal(l), ExprKind::Var(n)) =
+                    (&a.kind, &b.kind)
+                    && !matches!(l, Literal::Null)
+                {
+                    out.push((n.text.clone(), l));
+                }
             }
             _ => {}
         }
@@ -748,9 +843,13 @@ fn check_profile(p: &Profile, schema: &Schema<'_>, diags: &mut Vec<Diagnostic>) 
         if step.kind == StepKind::DeltaImport && !conn.delta_import {
             let kind = conn.kind.map_or("unknown", |k: &KindSpec| k.name);
             diags.push(
-                Diagnostic::new(Code::E0219, step.span, format!("connector `{}` cannot import deltas", step.connector.text))
-                    .with_label(format!("`{kind}` connectors have no delta import"))
-                    .with_help("use `full import` for this connector"),
+                Diagnostic::new(
+                    Code::E0219,
+                    step.span,
+                    format!("connector `{}` cannot import deltas", step.connector.text),
+                )
+                .with_label(format!("`{kind}` connectors have no delta import"))
+                .with_help("use `full import` for this connector"),
             );
         }
     }
@@ -766,13 +865,21 @@ fn check_test(t: &Test, schema: &Schema<'_>, diags: &mut Vec<Diagnostic>) {
                 // by its DN: import matches by anchor, then by DN.
                 if let Some(anchor) = &ty.anchor
                     && !(g.dn.is_some() && ty.attrs.get(anchor).is_some_and(|a| a.operation == Operation::Import))
-                    && !g.record.fields.iter().any(|f| &f.name.text == anchor) {
-                        diags.push(
-                            Diagnostic::new(Code::E0223, g.cs_type.span, format!("this `{}.{}` has no value for its anchor `{anchor}`", g.cs_type.connector.text, g.cs_type.object.text))
-                                .with_label("no anchor")
-                                .with_help(format!("add `{anchor}: ...` to the record")),
-                        );
-                    }
+                    && !g.record.fields.iter().any(|f| &f.name.text == anchor)
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::E0223,
+                            g.cs_type.span,
+                            format!(
+                                "this `{}.{}` has no value for its anchor `{anchor}`",
+                                g.cs_type.connector.text, g.cs_type.object.text
+                            ),
+                        )
+                        .with_label("no anchor")
+                        .with_help(format!("add `{anchor}: ...` to the record")),
+                    );
+                }
             }
             TestStmt::Expect(e) => {
                 let (ty, connector) = match &e.target {
@@ -781,9 +888,17 @@ fn check_test(t: &Test, schema: &Schema<'_>, diags: &mut Vec<Diagnostic>) {
                         None if schema.broken_metaverse => (None, None),
                         None => {
                             diags.push(
-                                Diagnostic::new(Code::E0102, name.span, format!("unknown metaverse type `{}`", name.text))
-                                    .with_label("not declared in any `metaverse` block")
-                                    .with_help(did_you_mean(&name.text, "metaverse type", schema.mv_types.keys().map(String::as_str))),
+                                Diagnostic::new(
+                                    Code::E0102,
+                                    name.span,
+                                    format!("unknown metaverse type `{}`", name.text),
+                                )
+                                .with_label("not declared in any `metaverse` block")
+                                .with_help(did_you_mean(
+                                    &name.text,
+                                    "metaverse type",
+                                    schema.mv_types.keys().map(String::as_str),
+                                )),
                             );
                             (None, None)
                         }
@@ -800,7 +915,11 @@ fn check_test(t: &Test, schema: &Schema<'_>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn resolve_cs_quiet<'s, 'db>(cs: &CsType, schema: &'s Schema<'db>, diags: &mut Vec<Diagnostic>) -> Option<&'s TypeSchema<'db>> {
+fn resolve_cs_quiet<'s, 'db>(
+    cs: &CsType,
+    schema: &'s Schema<'db>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'s TypeSchema<'db>> {
     let Some(conn) = schema.connectors.get(&cs.connector.text) else {
         if schema.report_unknown_connector(&cs.connector.text) {
             diags.push(unknown_connector(&cs.connector, schema.connectors.keys().map(String::as_str)));
@@ -810,15 +929,29 @@ fn resolve_cs_quiet<'s, 'db>(cs: &CsType, schema: &'s Schema<'db>, diags: &mut V
     let t = conn.objects.get(&cs.object.text);
     if t.is_none() {
         diags.push(
-            Diagnostic::new(Code::E0101, cs.object.span, format!("connector `{}` has no object type `{}`", cs.connector.text, cs.object.text))
-                .with_label("unknown object type")
-                .with_help(did_you_mean(&cs.object.text, "object type", conn.objects.keys().map(String::as_str))),
+            Diagnostic::new(
+                Code::E0101,
+                cs.object.span,
+                format!("connector `{}` has no object type `{}`", cs.connector.text, cs.object.text),
+            )
+            .with_label("unknown object type")
+            .with_help(did_you_mean(
+                &cs.object.text,
+                "object type",
+                conn.objects.keys().map(String::as_str),
+            )),
         );
     }
     t
 }
 
-fn check_record(record: &Record, ty: &TypeSchema<'_>, connector: Option<&str>, schema: &Schema<'_>, diags: &mut Vec<Diagnostic>) {
+fn check_record(
+    record: &Record,
+    ty: &TypeSchema<'_>,
+    connector: Option<&str>,
+    schema: &Schema<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
     for f in &record.fields {
         if let Some(first) = seen.get(f.name.text.as_str()) {
@@ -853,7 +986,11 @@ fn check_record(record: &Record, ty: &TypeSchema<'_>, connector: Option<&str>, s
         }
         // References in test records are written as the referenced object's anchor or DN.
         let target = match (&attr.base, connector) {
-            (AttrBase::Ref(_), _) => Ty { base: Base::Kind(metasync_runtime::value::ValueKind::String), many: attr.many, optional: attr.optional },
+            (AttrBase::Ref(_), _) => Ty {
+                base: Base::Kind(metasync_runtime::value::ValueKind::String),
+                many: attr.many,
+                optional: attr.optional,
+            },
             (_, Some(c)) => Ty::of_cs_attr(c, attr),
             (_, None) => Ty::of_mv_attr(attr),
         };

@@ -197,11 +197,7 @@ impl Signature {
 
     /// The largest number of arguments a call may pass (`None`: unbounded).
     pub fn max_args(&self) -> Option<usize> {
-        if self.params.iter().any(|p| p.variadic) {
-            None
-        } else {
-            Some(self.params.len())
-        }
+        if self.params.iter().any(|p| p.variadic) { None } else { Some(self.params.len()) }
     }
 }
 
@@ -304,10 +300,7 @@ mod tests {
         let mut sorted = names.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(
-            names, sorted,
-            "the builtins! list must be sorted and free of duplicates"
-        );
+        assert_eq!(names, sorted, "the builtins! list must be sorted and free of duplicates");
     }
 
     #[test]
@@ -315,11 +308,7 @@ mod tests {
         for sig in all() {
             let n = sig.params.len();
             for (i, p) in sig.params.iter().enumerate() {
-                assert!(
-                    !p.variadic || i + 1 == n,
-                    "{}: only the last parameter may be variadic",
-                    sig.name
-                );
+                assert!(!p.variadic || i + 1 == n, "{}: only the last parameter may be variadic", sig.name);
                 if p.omittable {
                     assert!(
                         sig.params.iter().skip(i).all(|q| q.omittable || q.variadic),
@@ -328,11 +317,7 @@ mod tests {
                     );
                 }
             }
-            assert!(
-                !sig.summary.ends_with('.'),
-                "{}: summary ends with a period",
-                sig.name
-            );
+            assert!(!sig.summary.ends_with('.'), "{}: summary ends with a period", sig.name);
             assert!(!sig.examples.is_empty(), "{}: no examples", sig.name);
         }
     }
@@ -385,24 +370,16 @@ mod tests {
         let (date, time) = rest.split_once('T').unwrap_or((rest, ""));
         let shape = |s: &str, pattern: &str| {
             s.len() == pattern.len()
-                && s.chars()
-                    .zip(pattern.chars())
-                    .all(|(c, p)| if p == '9' { c.is_ascii_digit() } else { c == p })
+                && s.chars().zip(pattern.chars()).all(|(c, p)| if p == '9' { c.is_ascii_digit() } else { c == p })
         };
         let time = time.strip_suffix('Z').unwrap_or(time);
-        shape(date, "9999-99-99")
-            && (time.is_empty() || shape(time, "99:99") || shape(time, "99:99:99"))
+        shape(date, "9999-99-99") && (time.is_empty() || shape(time, "99:99") || shape(time, "99:99:99"))
     }
 
     #[test]
     fn summaries_are_one_lower_case_line() {
         for sig in all() {
-            assert!(
-                well_formed_summary(sig.summary),
-                "{}: {:?}",
-                sig.name,
-                sig.summary
-            );
+            assert!(well_formed_summary(sig.summary), "{}: {:?}", sig.name, sig.summary);
         }
     }
 
@@ -412,37 +389,16 @@ mod tests {
         for sig in all() {
             for ex in sig.examples {
                 let names = called_names(ex.call);
-                assert!(
-                    names.iter().any(|n| n == sig.name),
-                    "{}: example {:?} does not call it",
-                    sig.name,
-                    ex.call
-                );
+                assert!(names.iter().any(|n| n == sig.name), "{}: example {:?} does not call it", sig.name, ex.call);
                 for name in &names {
-                    assert!(
-                        lookup(name).is_some(),
-                        "{}: example {:?} calls unknown {name}",
-                        sig.name,
-                        ex.call
-                    );
+                    assert!(lookup(name).is_some(), "{}: example {:?} calls unknown {name}", sig.name, ex.call);
                 }
                 let opens = ex.call.matches('(').count();
-                assert_eq!(
-                    opens,
-                    ex.call.matches(')').count(),
-                    "{}: unbalanced {:?}",
-                    sig.name,
-                    ex.call
-                );
+                assert_eq!(opens, ex.call.matches(')').count(), "{}: unbalanced {:?}", sig.name, ex.call);
                 let r = ex.result;
-                let literal = [
-                    OptionType::String,
-                    OptionType::Integer,
-                    OptionType::Boolean,
-                    OptionType::StringList,
-                ]
-                .iter()
-                .any(|ty| ty.accepts_literal(r.strip_prefix('-').unwrap_or(r)))
+                let literal = [OptionType::String, OptionType::Integer, OptionType::Boolean, OptionType::StringList]
+                    .iter()
+                    .any(|ty| ty.accepts_literal(r.strip_prefix('-').unwrap_or(r)))
                     || is_datetime_literal(r);
                 assert!(
                     literal || r == "null" || r.starts_with("error: "),
@@ -450,11 +406,7 @@ mod tests {
                     sig.name
                 );
                 if r.starts_with("error: ") {
-                    assert!(
-                        sig.fallible,
-                        "{}: an example fails but the function is not fallible",
-                        sig.name
-                    );
+                    assert!(sig.fallible, "{}: an example fails but the function is not fallible", sig.name);
                 }
                 if r == "null" {
                     assert!(
@@ -472,9 +424,7 @@ mod tests {
         for sig in all() {
             if matches!(sig.returns, TypeSpec::T | TypeSpec::ManyT) {
                 assert!(
-                    sig.params
-                        .iter()
-                        .any(|p| matches!(p.ty, TypeSpec::T | TypeSpec::ManyT)),
+                    sig.params.iter().any(|p| matches!(p.ty, TypeSpec::T | TypeSpec::ManyT)),
                     "{}: T in the result only",
                     sig.name
                 );
@@ -484,18 +434,11 @@ mod tests {
 
     #[test]
     fn microsoft_names_map_to_one_function() {
-        let mut names: Vec<&str> = all()
-            .iter()
-            .flat_map(|s| s.microsoft.iter().copied())
-            .collect();
+        let mut names: Vec<&str> = all().iter().flat_map(|s| s.microsoft.iter().copied()).collect();
         let count = names.len();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(
-            names.len(),
-            count,
-            "a Microsoft name is claimed by two functions"
-        );
+        assert_eq!(names.len(), count, "a Microsoft name is claimed by two functions");
     }
 
     #[test]
@@ -509,20 +452,13 @@ mod tests {
         for sig in all() {
             let mut names: Vec<&str> = sig.params.iter().map(|p| p.name).collect();
             assert!(
-                names.iter().all(|n| n
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')),
+                names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')),
                 "{}",
                 sig.name
             );
             names.sort_unstable();
             names.dedup();
-            assert_eq!(
-                names.len(),
-                sig.params.len(),
-                "{}: duplicate parameter",
-                sig.name
-            );
+            assert_eq!(names.len(), sig.params.len(), "{}: duplicate parameter", sig.name);
         }
     }
 }

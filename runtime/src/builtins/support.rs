@@ -166,10 +166,15 @@ pub fn decode(bytes: &[u8], enc: Encoding) -> Result<String, CallError> {
             if !bytes.len().is_multiple_of(2) {
                 return Err(CallError(format!("{} bytes are not utf-16 text (an odd length)", bytes.len())));
             }
-            let units: Vec<u16> = bytes.chunks(2).map(|c| u16::from_le_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)])).collect();
+            let units: Vec<u16> = bytes
+                .chunks(2)
+                .map(|c| u16::from_le_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]))
+                .collect();
             String::from_utf16(&units).map_err(|_| CallError("the bytes are not valid utf-16 text".into()))
         }
-        Encoding::Utf8 => String::from_utf8(bytes.to_vec()).map_err(|_| CallError("the bytes are not valid utf-8 text".into())),
+        Encoding::Utf8 => {
+            String::from_utf8(bytes.to_vec()).map_err(|_| CallError("the bytes are not valid utf-8 text".into()))
+        }
         Encoding::Ascii => match bytes.iter().find(|b| !b.is_ascii()) {
             Some(b) => Err(CallError(format!("byte {b:#04x} is not ascii"))),
             None => Ok(bytes.iter().map(|&b| char::from(b)).collect()),
@@ -256,7 +261,18 @@ fn unescape_dn_value(value: &str) -> String {
 
 /// The English month names, as .NET's invariant culture writes them.
 pub const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// The English day names, Sunday first.
@@ -508,9 +524,7 @@ pub fn random_u64() -> u64 {
     STATE.with(|state| {
         let mut x = state.get();
         if x == 0 {
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos());
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
             let here = &x as *const u64 as usize as u64;
             x = (nanos as u64) ^ here.rotate_left(32) ^ 0x9E37_79B9_7F4A_7C15;
             if x == 0 {
@@ -634,7 +648,9 @@ pub mod testing {
                 return Ok(Ok(Value::List(items)));
             }
             if let Some(lit) = rest.strip_prefix('@') {
-                let len = lit.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+'))).unwrap_or(lit.len());
+                let len = lit
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+')))
+                    .unwrap_or(lit.len());
                 let text = lit.get(..len).unwrap_or("");
                 let us = crate::time::parse_datetime(text).ok_or(format!("bad datetime {text}"))?;
                 self.pos += 1 + len;

@@ -26,8 +26,8 @@
 
 use super::files::{self, ObjectSet};
 use super::{
-    Connector, ConnectorError, EntryChange, EntryError, ExportRequest, ExportResult, ImportEntry,
-    ImportMode, ImportPage,
+    Connector, ConnectorError, EntryChange, EntryError, ExportRequest, ExportResult, ImportEntry, ImportMode,
+    ImportPage,
 };
 use crate::model::ExportChange;
 use crate::plan;
@@ -192,20 +192,12 @@ fn quote_field(field: &str, delimiter: char) -> String {
 
 /// The values of a multi-valued field (empty values dropped).
 fn split_values(field: &str, separator: char) -> Vec<String> {
-    split_quoted(field, separator, true)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|v| !v.is_empty())
-        .collect()
+    split_quoted(field, separator, true).unwrap_or_default().into_iter().filter(|v| !v.is_empty()).collect()
 }
 
 /// Values joined into one field, quoted where needed.
 fn join_values(values: &[String], separator: char) -> String {
-    let quoted: Vec<String> = values
-        .iter()
-        .filter(|v| !v.is_empty())
-        .map(|v| quote_field(v, separator))
-        .collect();
+    let quoted: Vec<String> = values.iter().filter(|v| !v.is_empty()).map(|v| quote_field(v, separator)).collect();
     quoted.join(&separator.to_string())
 }
 
@@ -289,30 +281,18 @@ impl CsvConnector {
     /// The object a row describes.
     fn read_row(&self, columns: &[String], fields: &[String]) -> Result<ImportEntry, String> {
         if fields.len() > columns.len() {
-            return Err(format!(
-                "the row has {} fields but there are {} columns",
-                fields.len(),
-                columns.len()
-            ));
+            return Err(format!("the row has {} fields but there are {} columns", fields.len(), columns.len()));
         }
         let ty = self.row_type(columns, fields)?;
         let field = |name: &str| -> &str {
-            columns
-                .iter()
-                .position(|c| c == name)
-                .and_then(|i| fields.get(i))
-                .map_or("", String::as_str)
+            columns.iter().position(|c| c == name).and_then(|i| fields.get(i)).map_or("", String::as_str)
         };
         let anchor_attr = files::anchor_of(ty).ok_or("the object type has no anchor")?;
         let mut attributes = BTreeMap::new();
         let mut problems = Vec::new();
         for attr in &ty.attributes {
             let text = field(&attr.name);
-            let texts = if attr.many {
-                split_values(text, self.format.separator)
-            } else {
-                vec![text.to_owned()]
-            };
+            let texts = if attr.many { split_values(text, self.format.separator) } else { vec![text.to_owned()] };
             match files::typed_value(attr, &texts) {
                 Ok(Some(v)) => {
                     attributes.insert(attr.name.clone(), v);
@@ -345,25 +325,14 @@ impl CsvConnector {
         let Some(anchor) = files::anchor_of(ty) else {
             return Vec::new();
         };
-        let text = columns
-            .iter()
-            .position(|c| c == &anchor.name)
-            .and_then(|i| fields.get(i))
-            .map_or("", String::as_str);
-        if text.is_empty() {
-            Vec::new()
-        } else {
-            vec![key(&ty.name, text)]
-        }
+        let text =
+            columns.iter().position(|c| c == &anchor.name).and_then(|i| fields.get(i)).map_or("", String::as_str);
+        if text.is_empty() { Vec::new() } else { vec![key(&ty.name, text)] }
     }
 
     /// Loads the file for an export (a missing file is empty).
     fn load(&self) -> Result<Export, ConnectorError> {
-        let mut export = Export {
-            columns: Vec::new(),
-            set: ObjectSet::new(),
-            dirty: false,
-        };
+        let mut export = Export { columns: Vec::new(), set: ObjectSet::new(), dirty: false };
         let file = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -379,9 +348,8 @@ impl CsvConnector {
             first = false;
         }
         while let Some((line, fields)) = reader.next_record()? {
-            let fields = fields.map_err(|why| {
-                ConnectorError(format!("cannot export to {}: line {line}: {why}", self.shown))
-            })?;
+            let fields =
+                fields.map_err(|why| ConnectorError(format!("cannot export to {}: line {line}: {why}", self.shown)))?;
             if first {
                 export.columns = fields;
                 first = false;
@@ -402,11 +370,7 @@ impl CsvConnector {
         let text = if attr.many {
             join_values(&texts, self.format.separator)
         } else if texts.len() > 1 {
-            return Err(format!(
-                "attribute `{}` is single-valued but was given {} values",
-                attr.name,
-                texts.len()
-            ));
+            return Err(format!("attribute `{}` is single-valued but was given {} values", attr.name, texts.len()));
         } else {
             texts.into_iter().next().unwrap_or_default()
         };
@@ -495,10 +459,8 @@ impl CsvConnector {
                     Err(message) => return error(message),
                 };
                 let columns_before = export.columns.clone();
-                let indexes: Vec<(usize, String)> = sets
-                    .into_iter()
-                    .map(|(column, text)| (column_index(&mut export.columns, &column), text))
-                    .collect();
+                let indexes: Vec<(usize, String)> =
+                    sets.into_iter().map(|(column, text)| (column_index(&mut export.columns, &column), text)).collect();
                 let Some(row) = export.set.get_mut(i) else {
                     return error("the object vanished".to_owned());
                 };
@@ -515,11 +477,7 @@ impl CsvConnector {
                 let Some(i) = found else {
                     return error(format!("there is no object `{current}` to delete"));
                 };
-                let keys = export
-                    .set
-                    .get(i)
-                    .map(|row| self.keys(&export.columns, row))
-                    .unwrap_or_default();
+                let keys = export.set.get(i).map(|row| self.keys(&export.columns, row)).unwrap_or_default();
                 export.set.remove(i, &keys);
                 export.dirty = true;
                 ExportResult::Success { anchor: None }
@@ -533,11 +491,7 @@ impl CsvConnector {
                     Err(message) => return error(message),
                 };
                 if let Some(i) = found {
-                    let keys = export
-                        .set
-                        .get(i)
-                        .map(|old| self.keys(&export.columns, old))
-                        .unwrap_or_default();
+                    let keys = export.set.get(i).map(|old| self.keys(&export.columns, old)).unwrap_or_default();
                     export.set.remove(i, &keys);
                     if export.set.find(&key(&ty.name, &anchor)).is_some() {
                         return error(format!("an object with the anchor `{anchor}` already exists"));
@@ -592,8 +546,7 @@ impl CsvConnector {
                 }
                 line.push('\n');
                 if format.latin1 {
-                    let bytes: Option<Vec<u8>> =
-                        line.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect();
+                    let bytes: Option<Vec<u8>> = line.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect();
                     let bytes = bytes.ok_or_else(|| {
                         io::Error::new(io::ErrorKind::InvalidData, "a value cannot be written in latin1")
                     })?;
@@ -607,11 +560,7 @@ impl CsvConnector {
             }
             let width = export.columns.len();
             for row in export.set.iter() {
-                let mut fields = row
-                    .iter()
-                    .map(String::as_str)
-                    .chain(std::iter::repeat(""))
-                    .take(width.max(row.len()));
+                let mut fields = row.iter().map(String::as_str).chain(std::iter::repeat("")).take(width.max(row.len()));
                 write_row(out, &mut fields)?;
             }
             Ok(())
@@ -665,32 +614,20 @@ impl Connector for CsvConnector {
             match reader.next_record()? {
                 Some((_, Ok(fields))) => fields,
                 Some((line, Err(why))) => {
-                    return Err(ConnectorError(format!(
-                        "{}:{line}: cannot read the header: {why}",
-                        self.shown
-                    )));
+                    return Err(ConnectorError(format!("{}:{line}: cannot read the header: {why}", self.shown)));
                 }
                 None => Vec::new(),
             }
         } else {
             self.default_columns()
         };
-        self.import = Some(Import {
-            reader,
-            columns,
-            page_size: page_size.max(1),
-            seen: HashMap::new(),
-            done: false,
-        });
+        self.import = Some(Import { reader, columns, page_size: page_size.max(1), seen: HashMap::new(), done: false });
         Ok(())
     }
 
     fn next_page(&mut self) -> Result<Option<ImportPage>, ConnectorError> {
         let Some(mut import) = self.import.take() else {
-            return Err(ConnectorError(format!(
-                "connector `{}`: no import was started",
-                self.name
-            )));
+            return Err(ConnectorError(format!("connector `{}`: no import was started", self.name)));
         };
         let mut entries = Vec::new();
         while !import.done && entries.len() < import.page_size {
@@ -704,30 +641,23 @@ impl Connector for CsvConnector {
                 .and_then(|entry| {
                     let k = key(&entry.object_type, &entry.anchor);
                     match import.seen.get(&k) {
-                        Some(first) => Err(format!(
-                            "the anchor `{}` is already used by the object at line {first}",
-                            entry.anchor
-                        )),
+                        Some(first) => {
+                            Err(format!("the anchor `{}` is already used by the object at line {first}", entry.anchor))
+                        }
                         None => {
                             import.seen.insert(k, line);
                             Ok(entry)
                         }
                     }
                 })
-                .map_err(|message| EntryError {
-                    object: object.clone(),
-                    message,
-                });
+                .map_err(|message| EntryError { object: object.clone(), message });
             entries.push(entry);
         }
         self.import = Some(import);
         if entries.is_empty() {
             return Ok(None);
         }
-        Ok(Some(ImportPage {
-            entries,
-            watermark: None,
-        }))
+        Ok(Some(ImportPage { entries, watermark: None }))
     }
 
     fn export(&mut self, batch: &[ExportRequest]) -> Result<Vec<ExportResult>, ConnectorError> {
@@ -821,22 +751,12 @@ mod tests {
         assert_eq!(a.get("name"), Some(&Value::String("Doe, Jane".into())));
         assert_eq!(a.get("age"), Some(&Value::Integer(42)));
         assert_eq!(a.get("active"), Some(&Value::Boolean(true)));
-        assert_eq!(
-            a.get("hired"),
-            crate::time::parse_datetime("2024-01-05T10:00:00Z").map(Value::DateTime).as_ref()
-        );
-        assert_eq!(
-            a.get("guid").map(|g| g.to_json()),
-            Some(serde_json::json!("3f2504e0-4f89-11d3-9a0c-0305e82c3301"))
-        );
+        assert_eq!(a.get("hired"), crate::time::parse_datetime("2024-01-05T10:00:00Z").map(Value::DateTime).as_ref());
+        assert_eq!(a.get("guid").map(|g| g.to_json()), Some(serde_json::json!("3f2504e0-4f89-11d3-9a0c-0305e82c3301")));
         assert_eq!(a.get("photo"), Some(&Value::Binary(b"hi".to_vec())));
         assert_eq!(
             a.get("tags"),
-            Some(&Value::List(vec![
-                Value::String("a".into()),
-                Value::String("b".into()),
-                Value::String("c;d".into())
-            ]))
+            Some(&Value::List(vec![Value::String("a".into()), Value::String("b".into()), Value::String("c;d".into())]))
         );
         assert_eq!(a.get("manager"), Some(&Value::Reference("2".into())));
         assert!(!a.contains_key("unknown"));
@@ -847,10 +767,7 @@ mod tests {
         assert!(!two.attributes.contains_key("tags"));
 
         let errs = errors(&all);
-        let shown: Vec<(&str, bool)> = errs
-            .iter()
-            .map(|e| (e.object.as_str(), e.message.contains('`')))
-            .collect();
+        let shown: Vec<(&str, bool)> = errs.iter().map(|e| (e.object.as_str(), e.message.contains('`'))).collect();
         assert_eq!(
             shown.iter().map(|s| s.0).collect::<Vec<_>>(),
             ["p.csv:6", "p.csv:7", "p.csv:8", "p.csv:9", "p.csv:10"]
@@ -869,11 +786,16 @@ mod tests {
         let dir = temp_dir("csv-types");
         let text = "objectType,id,name,members\nperson,1,Ann,\ngroup,g1,Staff,1;2\nrobot,r,,\n,x,,\n";
         std::fs::write(dir.join("m.csv"), text).unwrap_or_else(|e| panic!("{e}"));
-        let person = object("person", "id", vec![attr("id", ValueKind::String, false), attr("name", ValueKind::String, false)]);
+        let person =
+            object("person", "id", vec![attr("id", ValueKind::String, false), attr("name", ValueKind::String, false)]);
         let group = object(
             "group",
             "id",
-            vec![attr("id", ValueKind::String, false), attr("name", ValueKind::String, false), attr("members", ValueKind::Reference, true)],
+            vec![
+                attr("id", ValueKind::String, false),
+                attr("name", ValueKind::String, false),
+                attr("members", ValueKind::Reference, true),
+            ],
         );
         let plan = connector("csv", &[("path", "m.csv")], vec![person, group]);
         let mut c = CsvConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
@@ -901,9 +823,19 @@ mod tests {
             "person",
             "employeeId",
             vec![
-                s("employeeId"), s("givenName"), s("surname"), s("preferredName"), s("department"),
-                s("title"), s("managerId"), s("employeeType"), s("status"), s("workPhone"),
-                s("location"), d("hireDate"), d("terminationDate"),
+                s("employeeId"),
+                s("givenName"),
+                s("surname"),
+                s("preferredName"),
+                s("department"),
+                s("title"),
+                s("managerId"),
+                s("employeeType"),
+                s("status"),
+                s("workPhone"),
+                s("location"),
+                d("hireDate"),
+                d("terminationDate"),
             ],
         );
         let plan = connector("csv", &[("path", "data/hr.csv")], vec![person]);
@@ -947,15 +879,34 @@ mod tests {
         let plan = connector("csv", &[("path", "p.csv")], vec![person_type()]);
         let mut c = CsvConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
         c.open().unwrap_or_else(|e| panic!("{e}"));
-        let tags = Value::List(vec![Value::String("x;y".into()), Value::String("\"q\"".into()), Value::String("z".into())]);
+        let tags =
+            Value::List(vec![Value::String("x;y".into()), Value::String("\"q\"".into()), Value::String("z".into())]);
         let batch = vec![
-            request(ExportChange::Add, "4", vec![change("id", Value::String("4".into())), change("name", Value::String("Dee, D".into())), change("tags", tags.clone()), change("photo", Value::Binary(vec![0, 255])), change("nope", Value::Integer(1))]),
-            request(ExportChange::Update, "1", vec![change("age", Value::Integer(31)), change("active", Value::Boolean(true))]),
+            request(
+                ExportChange::Add,
+                "4",
+                vec![
+                    change("id", Value::String("4".into())),
+                    change("name", Value::String("Dee, D".into())),
+                    change("tags", tags.clone()),
+                    change("photo", Value::Binary(vec![0, 255])),
+                    change("nope", Value::Integer(1)),
+                ],
+            ),
+            request(
+                ExportChange::Update,
+                "1",
+                vec![change("age", Value::Integer(31)), change("active", Value::Boolean(true))],
+            ),
             request(ExportChange::Update, "2", vec![change("name", Value::Null)]),
             request(ExportChange::Delete, "3", vec![]),
             request(ExportChange::Delete, "9", vec![]),
             request(ExportChange::Update, "8", vec![change("name", Value::String("Eight".into()))]),
-            request(ExportChange::DeleteAdd, "2", vec![change("id", Value::String("2".into())), change("name", Value::String("Bobby".into()))]),
+            request(
+                ExportChange::DeleteAdd,
+                "2",
+                vec![change("id", Value::String("2".into())), change("name", Value::String("Bobby".into()))],
+            ),
             request(ExportChange::Add, "1", vec![change("id", Value::String("1".into()))]),
         ];
         let results = c.export(&batch).unwrap_or_else(|e| panic!("{e}"));
@@ -1008,8 +959,20 @@ mod tests {
         c.open().unwrap_or_else(|e| panic!("{e}"));
         let results = c
             .export(&[
-                request(ExportChange::Add, "é1", vec![change("id", Value::String("é1".into())), change("name", Value::String("Zoë".into())), change("tags", Value::List(vec![Value::String("a|b".into()), Value::String("c".into())]))]),
-                request(ExportChange::Add, "2", vec![change("id", Value::String("2".into())), change("name", Value::String("€".into()))]),
+                request(
+                    ExportChange::Add,
+                    "é1",
+                    vec![
+                        change("id", Value::String("é1".into())),
+                        change("name", Value::String("Zoë".into())),
+                        change("tags", Value::List(vec![Value::String("a|b".into()), Value::String("c".into())])),
+                    ],
+                ),
+                request(
+                    ExportChange::Add,
+                    "2",
+                    vec![change("id", Value::String("2".into())), change("name", Value::String("€".into()))],
+                ),
             ])
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(results[0], ExportResult::Success { anchor: Some("é1".into()) });
@@ -1018,7 +981,8 @@ mod tests {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             bytes,
-            b"id\tactive\tage\tguid\thired\tmanager\tname\tphoto\ttags\n\xe91\t\t\t\t\t\tZo\xeb\t\t\"\"\"a|b\"\"|c\"\n".to_vec()
+            b"id\tactive\tage\tguid\thired\tmanager\tname\tphoto\ttags\n\xe91\t\t\t\t\t\tZo\xeb\t\t\"\"\"a|b\"\"|c\"\n"
+                .to_vec()
         );
         let all = import_all(&mut c, 5);
         let good = ok(&all);

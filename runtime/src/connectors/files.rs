@@ -11,10 +11,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// A setting's text (literal, or read from the environment); `None` when it is not given.
-pub(crate) fn setting_text(
-    connector: &plan::Connector,
-    name: &str,
-) -> Result<Option<String>, ConnectorError> {
+pub(crate) fn setting_text(connector: &plan::Connector, name: &str) -> Result<Option<String>, ConnectorError> {
     let Some((_, setting)) = connector.settings.iter().find(|(n, _)| n == name) else {
         return Ok(None);
     };
@@ -53,24 +50,13 @@ pub(crate) fn setting_path(
 }
 
 /// A setting that must be given.
-pub(crate) fn required_path(
-    connector: &plan::Connector,
-    base: &Path,
-) -> Result<(String, PathBuf), ConnectorError> {
-    setting_path(connector, "path", base)?.ok_or_else(|| {
-        ConnectorError(format!(
-            "connector `{}`: the option `path` is required",
-            connector.name
-        ))
-    })
+pub(crate) fn required_path(connector: &plan::Connector, base: &Path) -> Result<(String, PathBuf), ConnectorError> {
+    setting_path(connector, "path", base)?
+        .ok_or_else(|| ConnectorError(format!("connector `{}`: the option `path` is required", connector.name)))
 }
 
 /// A one-character setting.
-pub(crate) fn setting_char(
-    connector: &plan::Connector,
-    name: &str,
-    default: char,
-) -> Result<char, ConnectorError> {
+pub(crate) fn setting_char(connector: &plan::Connector, name: &str, default: char) -> Result<char, ConnectorError> {
     let Some(text) = setting_text(connector, name)? else {
         return Ok(default);
     };
@@ -86,11 +72,7 @@ pub(crate) fn setting_char(
 }
 
 /// A boolean setting.
-pub(crate) fn setting_bool(
-    connector: &plan::Connector,
-    name: &str,
-    default: bool,
-) -> Result<bool, ConnectorError> {
+pub(crate) fn setting_bool(connector: &plan::Connector, name: &str, default: bool) -> Result<bool, ConnectorError> {
     match setting_text(connector, name)?.as_deref() {
         None => Ok(default),
         Some("true") => Ok(true),
@@ -103,11 +85,7 @@ pub(crate) fn setting_bool(
 }
 
 /// File kinds have no delta import: a clear error for a delta request.
-pub(crate) fn full_only(
-    connector: &str,
-    kind: &str,
-    mode: &ImportMode,
-) -> Result<(), ConnectorError> {
+pub(crate) fn full_only(connector: &str, kind: &str, mode: &ImportMode) -> Result<(), ConnectorError> {
     match mode {
         ImportMode::Full => Ok(()),
         ImportMode::Delta(_) => Err(ConnectorError(format!(
@@ -128,11 +106,9 @@ pub(crate) fn parse_text(kind: ValueKind, text: &str) -> Result<Value, String> {
     match kind {
         ValueKind::String => Ok(Value::String(text.to_owned())),
         ValueKind::Reference => Ok(Value::Reference(text.to_owned())),
-        ValueKind::Integer => text
-            .trim()
-            .parse()
-            .map(Value::Integer)
-            .map_err(|_| format!("`{text}` is not an integer")),
+        ValueKind::Integer => {
+            text.trim().parse().map(Value::Integer).map_err(|_| format!("`{text}` is not an integer"))
+        }
         ValueKind::Boolean => match text.trim().to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Boolean(true)),
             "false" => Ok(Value::Boolean(false)),
@@ -141,12 +117,10 @@ pub(crate) fn parse_text(kind: ValueKind, text: &str) -> Result<Value, String> {
         ValueKind::DateTime => crate::time::parse_datetime_detailed(text)
             .map(Value::DateTime)
             .map_err(|why| format!("`{text}` is not an RFC 3339 date and time: {why}")),
-        ValueKind::Guid => value::parse_guid(text)
-            .map(Value::Guid)
-            .ok_or_else(|| format!("`{text}` is not a GUID")),
-        ValueKind::Binary => crate::text::base64_decode(text)
-            .map(Value::Binary)
-            .ok_or_else(|| format!("`{text}` is not base64")),
+        ValueKind::Guid => value::parse_guid(text).map(Value::Guid).ok_or_else(|| format!("`{text}` is not a GUID")),
+        ValueKind::Binary => {
+            crate::text::base64_decode(text).map(Value::Binary).ok_or_else(|| format!("`{text}` is not base64"))
+        }
     }
 }
 
@@ -167,10 +141,7 @@ pub(crate) fn value_texts(v: &Value) -> Vec<String> {
 /// The typed value of an attribute from its texts: `Ok(None)` when there is none (empty texts are
 /// no value), a list for a multi-valued attribute, an error when a text is not of the attribute's
 /// kind or a single-valued attribute has several values.
-pub(crate) fn typed_value(
-    attr: &plan::Attribute,
-    texts: &[String],
-) -> Result<Option<Value>, String> {
+pub(crate) fn typed_value(attr: &plan::Attribute, texts: &[String]) -> Result<Option<Value>, String> {
     let mut values = Vec::new();
     for text in texts.iter().filter(|t| !t.is_empty()) {
         values.push(parse_text(attr.kind, text)?);
@@ -179,10 +150,7 @@ pub(crate) fn typed_value(
 }
 
 /// Values gathered for an attribute as its value (`None` when there are none).
-pub(crate) fn finish_values(
-    attr: &plan::Attribute,
-    mut values: Vec<Value>,
-) -> Result<Option<Value>, String> {
+pub(crate) fn finish_values(attr: &plan::Attribute, mut values: Vec<Value>) -> Result<Option<Value>, String> {
     if values.is_empty() {
         return Ok(None);
     }
@@ -190,31 +158,19 @@ pub(crate) fn finish_values(
         return Ok(Some(Value::List(values)));
     }
     if values.len() > 1 {
-        return Err(format!(
-            "it has {} values but is single-valued",
-            values.len()
-        ));
+        return Err(format!("it has {} values but is single-valued", values.len()));
     }
     Ok(values.pop())
 }
 
 /// The new value of the attribute `name` in a request, when the request sets it.
 pub(crate) fn new_value<'a>(request: &'a ExportRequest, name: &str) -> Option<&'a Value> {
-    request
-        .attributes
-        .iter()
-        .rev()
-        .find(|c| c.name == name)
-        .map(|c: &AttrChange| &c.new)
+    request.attributes.iter().rev().find(|c| c.name == name).map(|c: &AttrChange| &c.new)
 }
 
 /// The anchor an add gives its object: the anchor attribute's new value, else the request's
 /// anchor, else (DN style none) its DN.
-pub(crate) fn add_anchor(
-    request: &ExportRequest,
-    ty: &plan::ObjectType,
-    dn_is_anchor: bool,
-) -> Option<String> {
+pub(crate) fn add_anchor(request: &ExportRequest, ty: &plan::ObjectType, dn_is_anchor: bool) -> Option<String> {
     let from_attr = anchor_of(ty)
         .and_then(|a| new_value(request, &a.name))
         .and_then(|v| value_texts(v).into_iter().next())
@@ -232,12 +188,7 @@ pub(crate) fn request_type<'a>(
     objects
         .iter()
         .find(|t| t.name == request.object_type)
-        .ok_or_else(|| {
-            format!(
-                "the connector has no object type `{}`",
-                request.object_type
-            )
-        })
+        .ok_or_else(|| format!("the connector has no object type `{}`", request.object_type))
 }
 
 /// The objects an export works on, in file order (removed ones leave a hole, new ones are
@@ -251,10 +202,7 @@ pub(crate) struct ObjectSet<R> {
 impl<R> ObjectSet<R> {
     /// An empty set.
     pub(crate) fn new() -> Self {
-        ObjectSet {
-            records: Vec::new(),
-            index: HashMap::new(),
-        }
+        ObjectSet { records: Vec::new(), index: HashMap::new() }
     }
 
     /// Appends a record with its keys (a key already taken keeps its first record).
@@ -365,10 +313,7 @@ pub(crate) fn read_line_bytes(
     shown: &str,
 ) -> Result<bool, ConnectorError> {
     buf.clear();
-    reader
-        .read_until(b'\n', buf)
-        .map(|n| n > 0)
-        .map_err(|e| ConnectorError(format!("cannot read {shown}: {e}")))
+    reader.read_until(b'\n', buf).map(|n| n > 0).map_err(|e| ConnectorError(format!("cannot read {shown}: {e}")))
 }
 
 #[cfg(test)]
@@ -394,25 +339,12 @@ pub(crate) mod test_support {
     /// An object type; attributes are sorted by name as the plan keeps them.
     pub(crate) fn object(name: &str, anchor: &str, mut attributes: Vec<Attribute>) -> ObjectType {
         attributes.sort_by(|a, b| a.name.cmp(&b.name));
-        let anchor = attributes
-            .iter()
-            .position(|a| a.name == anchor)
-            .and_then(|p| u16::try_from(p).ok())
-            .unwrap_or(0);
-        ObjectType {
-            name: name.to_owned(),
-            attributes,
-            anchor,
-            filters: Vec::new(),
-        }
+        let anchor = attributes.iter().position(|a| a.name == anchor).and_then(|p| u16::try_from(p).ok()).unwrap_or(0);
+        ObjectType { name: name.to_owned(), attributes, anchor, filters: Vec::new() }
     }
 
     /// A connector of `kind` with string settings.
-    pub(crate) fn connector(
-        kind: &str,
-        settings: &[(&str, &str)],
-        mut objects: Vec<ObjectType>,
-    ) -> plan::Connector {
+    pub(crate) fn connector(kind: &str, settings: &[(&str, &str)], mut objects: Vec<ObjectType>) -> plan::Connector {
         objects.sort_by(|a, b| a.name.cmp(&b.name));
         let mut settings: Vec<(String, Setting)> = settings
             .iter()
@@ -438,10 +370,7 @@ pub(crate) mod test_support {
 
     /// A fresh empty folder under the target directory's temp area.
     pub(crate) fn temp_dir(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "metasync-conn-{name}-{}",
-            std::process::id()
-        ));
+        let dir = std::env::temp_dir().join(format!("metasync-conn-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::create_dir_all(&dir);
         dir

@@ -20,8 +20,8 @@
 
 use super::files::{self, ObjectSet};
 use super::{
-    Connector, ConnectorError, EntryChange, EntryError, ExportRequest, ExportResult, ImportEntry,
-    ImportMode, ImportPage,
+    Connector, ConnectorError, EntryChange, EntryError, ExportRequest, ExportResult, ImportEntry, ImportMode,
+    ImportPage,
 };
 use crate::model::ExportChange;
 use crate::plan;
@@ -120,9 +120,7 @@ fn one_value(attr: &plan::Attribute, json: &Json) -> Result<Option<Value>, Strin
         Json::Null => Ok(None),
         Json::String(s) if s.is_empty() => Ok(None),
         Json::Array(_) | Json::Object(_) => Err(format!("{json} is not a single value")),
-        Json::Number(_) | Json::Bool(_)
-            if matches!(attr.kind, ValueKind::String | ValueKind::Reference) =>
-        {
+        Json::Number(_) | Json::Bool(_) if matches!(attr.kind, ValueKind::String | ValueKind::Reference) => {
             let text = scalar_text(json).unwrap_or_default();
             files::parse_text(attr.kind, &text).map(Some)
         }
@@ -156,20 +154,13 @@ fn attr_json(attr: &plan::Attribute, value: &Value) -> Result<Option<Json>, Stri
     }
     match values {
         [one] => Ok(Some(one.to_json())),
-        _ => Err(format!(
-            "attribute `{}` is single-valued but was given {} values",
-            attr.name,
-            values.len()
-        )),
+        _ => Err(format!("attribute `{}` is single-valued but was given {} values", attr.name, values.len())),
     }
 }
 
 /// The line of an object as written: `{"key": value, ...}`.
 fn object_line(fields: &[(String, Json)]) -> String {
-    let parts: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| format!("{}: {}", Json::String(k.clone()), v))
-        .collect();
+    let parts: Vec<String> = fields.iter().map(|(k, v)| format!("{}: {}", Json::String(k.clone()), v)).collect();
     format!("{{{}}}", parts.join(", "))
 }
 
@@ -204,8 +195,8 @@ impl JsonlConnector {
 
     /// The entry a line describes.
     fn read_line(&self, text: &str) -> Result<ImportEntry, String> {
-        let Ordered(fields) = serde_json::from_str::<Ordered>(text)
-            .map_err(|e| format!("the line is not a JSON object: {e}"))?;
+        let Ordered(fields) =
+            serde_json::from_str::<Ordered>(text).map_err(|e| format!("the line is not a JSON object: {e}"))?;
         let ty = self.object_type(&fields)?;
         let anchor_attr = files::anchor_of(ty).ok_or("the object type has no anchor")?;
         let mut attributes = BTreeMap::new();
@@ -256,10 +247,7 @@ impl JsonlConnector {
 
     /// Loads the file for an export (a missing file is empty).
     fn load(&self) -> Result<Export, ConnectorError> {
-        let mut export = Export {
-            set: ObjectSet::new(),
-            dirty: false,
-        };
+        let mut export = Export { set: ObjectSet::new(), dirty: false };
         let file = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(export),
@@ -271,10 +259,7 @@ impl JsonlConnector {
         while files::read_line_bytes(&mut input, &mut buf, &self.shown)? {
             number += 1;
             let text = std::str::from_utf8(&buf).map_err(|e| {
-                ConnectorError(format!(
-                    "cannot export to {}: line {number} is not UTF-8 text: {e}",
-                    self.shown
-                ))
+                ConnectorError(format!("cannot export to {}: line {number} is not UTF-8 text: {e}", self.shown))
             })?;
             let text = text.trim_end_matches(['\n', '\r']);
             if text.trim().is_empty() {
@@ -308,12 +293,7 @@ impl JsonlConnector {
     }
 
     /// A new object for an add.
-    fn new_object(
-        &self,
-        ty: &plan::ObjectType,
-        request: &ExportRequest,
-        anchor: &str,
-    ) -> Result<Line, String> {
+    fn new_object(&self, ty: &plan::ObjectType, request: &ExportRequest, anchor: &str) -> Result<Line, String> {
         let mut fields = Vec::new();
         if self.objects.len() > 1 {
             fields.push((OBJECT_TYPE.to_owned(), Json::String(ty.name.clone())));
@@ -466,10 +446,7 @@ impl Connector for JsonlConnector {
 
     fn next_page(&mut self) -> Result<Option<ImportPage>, ConnectorError> {
         let Some(mut import) = self.import.take() else {
-            return Err(ConnectorError(format!(
-                "connector `{}`: no import was started",
-                self.name
-            )));
+            return Err(ConnectorError(format!("connector `{}`: no import was started", self.name)));
         };
         let mut entries = Vec::new();
         while !import.done && entries.len() < import.page_size {
@@ -490,30 +467,23 @@ impl Connector for JsonlConnector {
                 .and_then(|entry| {
                     let k = key(&entry.object_type, &entry.anchor);
                     match import.seen.get(&k) {
-                        Some(first) => Err(format!(
-                            "the anchor `{}` is already used by the object at line {first}",
-                            entry.anchor
-                        )),
+                        Some(first) => {
+                            Err(format!("the anchor `{}` is already used by the object at line {first}", entry.anchor))
+                        }
                         None => {
                             import.seen.insert(k, line);
                             Ok(entry)
                         }
                     }
                 })
-                .map_err(|message| EntryError {
-                    object: format!("{}:{line}", self.shown),
-                    message,
-                });
+                .map_err(|message| EntryError { object: format!("{}:{line}", self.shown), message });
             entries.push(entry);
         }
         self.import = Some(import);
         if entries.is_empty() {
             return Ok(None);
         }
-        Ok(Some(ImportPage {
-            entries,
-            watermark: None,
-        }))
+        Ok(Some(ImportPage { entries, watermark: None }))
     }
 
     fn export(&mut self, batch: &[ExportRequest]) -> Result<Vec<ExportResult>, ConnectorError> {
@@ -639,7 +609,11 @@ not json
         let text = "{\"objectType\": \"group\", \"id\": \"g\", \"members\": [\"1\"]}\n{\"objectType\": \"person\", \"id\": \"1\"}\n{\"id\": \"x\"}\n";
         std::fs::write(dir.join("m.jsonl"), text).unwrap_or_else(|e| panic!("{e}"));
         let person = object("person", "id", vec![attr("id", ValueKind::String, false)]);
-        let group = object("group", "id", vec![attr("id", ValueKind::String, false), attr("members", ValueKind::Reference, true)]);
+        let group = object(
+            "group",
+            "id",
+            vec![attr("id", ValueKind::String, false), attr("members", ValueKind::Reference, true)],
+        );
         let plan = connector("jsonl", &[("path", "m.jsonl")], vec![person, group]);
         let mut c = JsonlConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
         let all = import_all(&mut c, 10);
@@ -652,7 +626,15 @@ not json
         let badge = object(
             "badge",
             "badgeId",
-            vec![s("badgeId"), s("employeeId"), s("printedName"), s("mail"), s("phone"), s("room"), attr("active", ValueKind::Boolean, false)],
+            vec![
+                s("badgeId"),
+                s("employeeId"),
+                s("printedName"),
+                s("mail"),
+                s("phone"),
+                s("room"),
+                attr("active", ValueKind::Boolean, false),
+            ],
         );
         let plan = connector("jsonl", &[("path", "data/badges.jsonl")], vec![badge]);
         let mut c = JsonlConnector::new(&plan, &example).unwrap_or_else(|e| panic!("{e}"));
@@ -689,12 +671,34 @@ not json
         let hired = crate::time::parse_datetime("2024-01-05T10:00:00Z").map(Value::DateTime).unwrap_or(Value::Null);
         let results = c
             .export(&[
-                request(ExportChange::Add, "4", vec![change("id", Value::String("4".into())), change("tags", Value::List(vec![Value::String("t".into())])), change("hired", hired.clone()), change("guid", Value::Guid(1)), change("zzz", Value::Integer(1))]),
-                request(ExportChange::Update, "1", vec![change("age", Value::Null), change("active", Value::Boolean(false)), change("name", Value::String("Anne".into()))]),
+                request(
+                    ExportChange::Add,
+                    "4",
+                    vec![
+                        change("id", Value::String("4".into())),
+                        change("tags", Value::List(vec![Value::String("t".into())])),
+                        change("hired", hired.clone()),
+                        change("guid", Value::Guid(1)),
+                        change("zzz", Value::Integer(1)),
+                    ],
+                ),
+                request(
+                    ExportChange::Update,
+                    "1",
+                    vec![
+                        change("age", Value::Null),
+                        change("active", Value::Boolean(false)),
+                        change("name", Value::String("Anne".into())),
+                    ],
+                ),
                 request(ExportChange::Delete, "3", vec![]),
                 request(ExportChange::Delete, "3", vec![]),
                 request(ExportChange::Update, "5", vec![]),
-                request(ExportChange::DeleteAdd, "2", vec![change("id", Value::String("2".into())), change("age", Value::Integer(9))]),
+                request(
+                    ExportChange::DeleteAdd,
+                    "2",
+                    vec![change("id", Value::String("2".into())), change("age", Value::Integer(9))],
+                ),
                 request(ExportChange::Add, "4", vec![change("id", Value::String("4".into()))]),
             ])
             .unwrap_or_else(|e| panic!("{e}"));

@@ -25,8 +25,8 @@
 
 use super::files::{self, ObjectSet};
 use super::{
-    Connector, ConnectorError, EntryChange, EntryError, ExportRequest, ExportResult, ImportEntry,
-    ImportMode, ImportPage,
+    Connector, ConnectorError, EntryChange, EntryError, ExportRequest, ExportResult, ImportEntry, ImportMode,
+    ImportPage,
 };
 use crate::model::ExportChange;
 use crate::plan;
@@ -82,21 +82,13 @@ struct Entry {
 impl Entry {
     /// The values of an attribute (by name without options, case-insensitive).
     fn values(&self, name: &str) -> Vec<&Vec<u8>> {
-        self.attrs
-            .iter()
-            .filter(|(n, _)| base_name(n).eq_ignore_ascii_case(name))
-            .flat_map(|(_, v)| v.iter())
-            .collect()
+        self.attrs.iter().filter(|(n, _)| base_name(n).eq_ignore_ascii_case(name)).flat_map(|(_, v)| v.iter()).collect()
     }
 
     /// Replaces an attribute's values (none: removes it), keeping its place.
     fn set(&mut self, name: &str, values: Vec<Vec<u8>>) {
-        let position = self
-            .attrs
-            .iter()
-            .position(|(n, _)| base_name(n).eq_ignore_ascii_case(name));
-        self.attrs
-            .retain(|(n, _)| !base_name(n).eq_ignore_ascii_case(name));
+        let position = self.attrs.iter().position(|(n, _)| base_name(n).eq_ignore_ascii_case(name));
+        self.attrs.retain(|(n, _)| !base_name(n).eq_ignore_ascii_case(name));
         if values.is_empty() {
             return;
         }
@@ -125,13 +117,7 @@ struct Reader {
 
 impl Reader {
     fn new(file: File, shown: &str) -> Reader {
-        Reader {
-            input: BufReader::new(file),
-            shown: shown.to_owned(),
-            line: 0,
-            buf: Vec::new(),
-            first: true,
-        }
+        Reader { input: BufReader::new(file), shown: shown.to_owned(), line: 0, buf: Vec::new(), first: true }
     }
 
     /// The next record with at least one line; `None` at the end of the file.
@@ -190,10 +176,7 @@ impl Reader {
                         if start == 0 {
                             start = self.line;
                         }
-                        bad.get_or_insert(format!(
-                            "line {} continues nothing (it starts with a space)",
-                            self.line
-                        ));
+                        bad.get_or_insert(format!("line {} continues nothing (it starts with a space)", self.line));
                     }
                 }
                 continue;
@@ -216,10 +199,7 @@ fn parse_line(text: &str) -> Result<(String, Vec<u8>), String> {
     let Some((name, rest)) = text.split_once(':') else {
         return Err(format!("`{text}` is not `name: value`"));
     };
-    let valid = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ';' | '.'));
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ';' | '.'));
     if !valid {
         return Err(format!("`{name}` is not an attribute name"));
     }
@@ -229,9 +209,7 @@ fn parse_line(text: &str) -> Result<(String, Vec<u8>), String> {
         return Ok((name.to_owned(), bytes));
     }
     if rest.starts_with('<') {
-        return Err(format!(
-            "attribute `{name}`: values read from a URL (`{name}:< ...`) are not supported"
-        ));
+        return Err(format!("attribute `{name}`: values read from a URL (`{name}:< ...`) are not supported"));
     }
     Ok((name.to_owned(), rest.trim_start_matches(' ').as_bytes().to_vec()))
 }
@@ -247,20 +225,14 @@ fn parse_record(lines: &[(usize, String)]) -> Result<(Entry, Vec<usize>), (usize
         return Err((*dn_line, format!("the record starts with `{name}`, not `dn:`")));
     }
     let dn = String::from_utf8(dn).map_err(|_| (*dn_line, "the DN is not UTF-8 text".to_owned()))?;
-    let mut entry = Entry {
-        dn,
-        attrs: Vec::new(),
-    };
+    let mut entry = Entry { dn, attrs: Vec::new() };
     let mut numbers = Vec::new();
     for (line, text) in iter {
         let (name, value) = parse_line(text).map_err(|e| (*line, e))?;
         if name.eq_ignore_ascii_case("changetype") || name.eq_ignore_ascii_case("control") {
             return Err((
                 *line,
-                format!(
-                    "`{}` is a change record, not an entry: a content file cannot hold changes",
-                    text.trim()
-                ),
+                format!("`{}` is a change record, not an entry: a content file cannot hold changes", text.trim()),
             ));
         }
         match entry.attrs.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
@@ -276,11 +248,7 @@ fn parse_record(lines: &[(usize, String)]) -> Result<(Entry, Vec<usize>), (usize
 
 /// A DN compared case-insensitively, without the spaces around its parts.
 fn normalize_dn(dn: &str) -> String {
-    split_dn(dn)
-        .iter()
-        .map(|p| p.trim().to_lowercase())
-        .collect::<Vec<_>>()
-        .join(",")
+    split_dn(dn).iter().map(|p| p.trim().to_lowercase()).collect::<Vec<_>>().join(",")
 }
 
 /// The RDNs of a DN (split at unescaped commas).
@@ -320,9 +288,7 @@ fn is_safe(value: &[u8]) -> bool {
     };
     !matches!(first, b' ' | b':' | b'<')
         && value.last() != Some(&b' ')
-        && value
-            .iter()
-            .all(|&b| (0x01..=0x7F).contains(&b) && b != b'\n' && b != b'\r')
+        && value.iter().all(|&b| (0x01..=0x7F).contains(&b) && b != b'\n' && b != b'\r')
 }
 
 /// `name: value` or `name:: base64`, folded at 76 characters, with its line ending.
@@ -368,19 +334,12 @@ fn value_bytes(attr: &plan::Attribute, value: &Value) -> Result<Vec<Vec<u8>>, St
         .iter()
         .flat_map(|v| match v {
             Value::Binary(bytes) => vec![bytes.clone()],
-            other => files::value_texts(other)
-                .into_iter()
-                .map(String::into_bytes)
-                .collect(),
+            other => files::value_texts(other).into_iter().map(String::into_bytes).collect(),
         })
         .filter(|v| !v.is_empty())
         .collect();
     if !attr.many && values.len() > 1 {
-        return Err(format!(
-            "attribute `{}` is single-valued but was given {} values",
-            attr.name,
-            values.len()
-        ));
+        return Err(format!("attribute `{}` is single-valued but was given {} values", attr.name, values.len()));
     }
     Ok(values)
 }
@@ -406,14 +365,8 @@ fn error(message: String) -> ExportResult {
 
 /// The default change file of a content file.
 fn default_changes_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name
-        .strip_suffix(".ldif")
-        .or_else(|| name.strip_suffix(".LDIF"))
-        .unwrap_or(&name);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = name.strip_suffix(".ldif").or_else(|| name.strip_suffix(".LDIF")).unwrap_or(&name);
     path.with_file_name(format!("{stem}.changes.ldif"))
 }
 
@@ -443,9 +396,7 @@ impl LdifConnector {
         }
         let classes = entry.values("objectClass");
         self.objects.iter().find(|t| {
-            classes
-                .iter()
-                .any(|c| std::str::from_utf8(c).is_ok_and(|c| c.trim().eq_ignore_ascii_case(&t.name)))
+            classes.iter().any(|c| std::str::from_utf8(c).is_ok_and(|c| c.trim().eq_ignore_ascii_case(&t.name)))
         })
     }
 
@@ -538,11 +489,7 @@ impl LdifConnector {
 
     /// Loads the content file for an export (a missing file is empty).
     fn load(&self) -> Result<Export, ConnectorError> {
-        let mut export = Export {
-            set: ObjectSet::new(),
-            changes: String::new(),
-            dirty: false,
-        };
+        let mut export = Export { set: ObjectSet::new(), changes: String::new(), dirty: false };
         let file = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(export),
@@ -567,25 +514,14 @@ impl LdifConnector {
             .anchor
             .as_ref()
             .and_then(|a| export.set.find(&anchor_key(&ty.name, a)))
-            .or_else(|| {
-                (!request.dn.is_empty())
-                    .then(|| export.set.find(&dn_key(&request.dn)))
-                    .flatten()
-            })
+            .or_else(|| (!request.dn.is_empty()).then(|| export.set.find(&dn_key(&request.dn))).flatten())
     }
 
     /// The attribute values a request sets, checked: `(name, values)`.
-    fn request_values(
-        ty: &plan::ObjectType,
-        request: &ExportRequest,
-    ) -> Result<Vec<AttrValues>, String> {
+    fn request_values(ty: &plan::ObjectType, request: &ExportRequest) -> Result<Vec<AttrValues>, String> {
         let mut out = Vec::new();
         for change in &request.attributes {
-            let Some(attr) = ty
-                .attributes
-                .iter()
-                .find(|a| a.name.eq_ignore_ascii_case(&change.name))
-            else {
+            let Some(attr) = ty.attributes.iter().find(|a| a.name.eq_ignore_ascii_case(&change.name)) else {
                 continue;
             };
             out.push((attr.name.clone(), value_bytes(attr, &change.new)?));
@@ -594,19 +530,12 @@ impl LdifConnector {
     }
 
     /// The entry an add creates.
-    fn new_entry(
-        &self,
-        ty: &plan::ObjectType,
-        request: &ExportRequest,
-    ) -> Result<(Entry, String), String> {
+    fn new_entry(&self, ty: &plan::ObjectType, request: &ExportRequest) -> Result<(Entry, String), String> {
         let dn = request.new_dn.clone().unwrap_or_else(|| request.dn.clone());
         crate::text::check_dn(&dn).map_err(|why| format!("the DN `{dn}` is not valid: {why}"))?;
-        let anchor = files::add_anchor(request, ty, false)
-            .ok_or_else(|| "the new entry has no anchor value".to_owned())?;
-        let mut entry = Entry {
-            dn,
-            attrs: vec![("objectClass".to_owned(), vec![ty.name.clone().into_bytes()])],
-        };
+        let anchor =
+            files::add_anchor(request, ty, false).ok_or_else(|| "the new entry has no anchor value".to_owned())?;
+        let mut entry = Entry { dn, attrs: vec![("objectClass".to_owned(), vec![ty.name.clone().into_bytes()])] };
         if let Some(a) = files::anchor_of(ty) {
             entry.set(&a.name, vec![anchor.clone().into_bytes()]);
         }
@@ -752,8 +681,7 @@ impl LdifConnector {
         if !export.changes.is_empty() {
             let fresh = std::fs::metadata(&self.changes_path).map_or(true, |m| m.len() == 0);
             let ends_with_blank = !fresh
-                && std::fs::read(&self.changes_path)
-                    .is_ok_and(|b| b.ends_with(b"\n\n") || b.ends_with(b"\r\n\r\n"));
+                && std::fs::read(&self.changes_path).is_ok_and(|b| b.ends_with(b"\n\n") || b.ends_with(b"\r\n\r\n"));
             let mut text = String::new();
             if fresh {
                 text.push_str("version: 1\n\n");
@@ -769,9 +697,7 @@ impl LdifConnector {
                     f.write_all(text.as_bytes())?;
                     f.sync_all()
                 })
-                .map_err(|e| {
-                    ConnectorError(format!("cannot write {}: {e}", self.changes_path.display()))
-                })?;
+                .map_err(|e| ConnectorError(format!("cannot write {}: {e}", self.changes_path.display())))?;
         }
         files::write_atomic(&self.path, |out: &mut dyn Write| {
             out.write_all(b"version: 1\n")?;
@@ -850,10 +776,7 @@ impl Connector for LdifConnector {
 
     fn next_page(&mut self) -> Result<Option<ImportPage>, ConnectorError> {
         let Some(mut import) = self.import.take() else {
-            return Err(ConnectorError(format!(
-                "connector `{}`: no import was started",
-                self.name
-            )));
+            return Err(ConnectorError(format!("connector `{}`: no import was started", self.name)));
         };
         let mut entries = Vec::new();
         while !import.done && entries.len() < import.page_size {
@@ -861,26 +784,20 @@ impl Connector for LdifConnector {
                 import.done = true;
                 break;
             };
-            let read = lines
-                .map_err(|why| (start, why))
-                .and_then(|lines| self.read_entry(&lines, &mut import.seen));
+            let read = lines.map_err(|why| (start, why)).and_then(|lines| self.read_entry(&lines, &mut import.seen));
             match read {
                 Ok(Some(entry)) => entries.push(Ok(entry)),
                 Ok(None) => {}
-                Err((line, message)) => entries.push(Err(EntryError {
-                    object: format!("{}:{line}", self.shown),
-                    message,
-                })),
+                Err((line, message)) => {
+                    entries.push(Err(EntryError { object: format!("{}:{line}", self.shown), message }))
+                }
             }
         }
         self.import = Some(import);
         if entries.is_empty() {
             return Ok(None);
         }
-        Ok(Some(ImportPage {
-            entries,
-            watermark: None,
-        }))
+        Ok(Some(ImportPage { entries, watermark: None }))
     }
 
     fn export(&mut self, batch: &[ExportRequest]) -> Result<Vec<ExportResult>, ConnectorError> {
@@ -932,18 +849,26 @@ mod tests {
             "inetOrgPerson",
             "uid",
             vec![
-                s("uid"), s("cn"), s("sn"), s("givenName"), s("mail"), s("title"),
-                s("telephoneNumber"), s("roomNumber"), manager, s("employeeNumber"),
-                s("departmentNumber"), attr("jpegPhoto", ValueKind::Binary, false),
-                attr("age", ValueKind::Integer, false), attr("when", ValueKind::DateTime, false),
-                attr("active", ValueKind::Boolean, false), attr("entryUUID", ValueKind::Guid, false),
+                s("uid"),
+                s("cn"),
+                s("sn"),
+                s("givenName"),
+                s("mail"),
+                s("title"),
+                s("telephoneNumber"),
+                s("roomNumber"),
+                manager,
+                s("employeeNumber"),
+                s("departmentNumber"),
+                attr("jpegPhoto", ValueKind::Binary, false),
+                attr("age", ValueKind::Integer, false),
+                attr("when", ValueKind::DateTime, false),
+                attr("active", ValueKind::Boolean, false),
+                attr("entryUUID", ValueKind::Guid, false),
             ],
         );
-        let group = object(
-            "groupOfNames",
-            "cn",
-            vec![s("cn"), s("description"), attr("member", ValueKind::Reference, true)],
-        );
+        let group =
+            object("groupOfNames", "cn", vec![s("cn"), s("description"), attr("member", ValueKind::Reference, true)]);
         vec![person, group]
     }
 
@@ -1090,7 +1015,13 @@ uid: other\n\
         AttrChange { name: name.into(), old: Value::Null, new }
     }
 
-    fn request(change: ExportChange, ty: &str, dn: &str, anchor: Option<&str>, attributes: Vec<AttrChange>) -> ExportRequest {
+    fn request(
+        change: ExportChange,
+        ty: &str,
+        dn: &str,
+        anchor: Option<&str>,
+        attributes: Vec<AttrChange>,
+    ) -> ExportRequest {
         ExportRequest {
             id: 1,
             object_type: ty.into(),
@@ -1117,40 +1048,82 @@ uid: other\n\
         let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
         c.open().unwrap_or_else(|e| panic!("{e}"));
         let person = "inetOrgPerson";
-        let mut rename = request(ExportChange::Update, person, "uid=bob,ou=people,dc=example,dc=org", Some("bob"), vec![change("title", Value::String("Boss".into()))]);
+        let mut rename = request(
+            ExportChange::Update,
+            person,
+            "uid=bob,ou=people,dc=example,dc=org",
+            Some("bob"),
+            vec![change("title", Value::String("Boss".into()))],
+        );
         rename.new_dn = Some("uid=bob,ou=staff,dc=example,dc=org".into());
         let batch = vec![
-            request(ExportChange::Add, person, "uid=cy,ou=people,dc=example,dc=org", None, vec![
-                change("uid", Value::String("cy".into())),
-                change("cn", Value::String("Cy Léon".into())),
-                change("sn", Value::String("Léon".into())),
-                change("jpegPhoto", Value::Binary(vec![0, 1])),
-                change("age", Value::Integer(7)),
-                change("mail", Value::Null),
-            ]),
-            request(ExportChange::Update, person, "uid=ann,ou=people,dc=example,dc=org", Some("ann"), vec![
-                change("cn", Value::String("Anne".into())),
-                change("sn", Value::Null),
-                change("mail", Value::Null),
-                change("uid", Value::String("ann".into())),
-            ]),
+            request(
+                ExportChange::Add,
+                person,
+                "uid=cy,ou=people,dc=example,dc=org",
+                None,
+                vec![
+                    change("uid", Value::String("cy".into())),
+                    change("cn", Value::String("Cy Léon".into())),
+                    change("sn", Value::String("Léon".into())),
+                    change("jpegPhoto", Value::Binary(vec![0, 1])),
+                    change("age", Value::Integer(7)),
+                    change("mail", Value::Null),
+                ],
+            ),
+            request(
+                ExportChange::Update,
+                person,
+                "uid=ann,ou=people,dc=example,dc=org",
+                Some("ann"),
+                vec![
+                    change("cn", Value::String("Anne".into())),
+                    change("sn", Value::Null),
+                    change("mail", Value::Null),
+                    change("uid", Value::String("ann".into())),
+                ],
+            ),
             rename,
-            request(ExportChange::Update, "groupOfNames", "cn=staff,ou=groups,dc=example,dc=org", None, vec![change(
-                "member",
-                Value::List(vec![
-                    Value::Reference("uid=ann,ou=people,dc=example,dc=org".into()),
-                    Value::Reference("uid=cy,ou=people,dc=example,dc=org".into()),
-                ]),
-            )]),
+            request(
+                ExportChange::Update,
+                "groupOfNames",
+                "cn=staff,ou=groups,dc=example,dc=org",
+                None,
+                vec![change(
+                    "member",
+                    Value::List(vec![
+                        Value::Reference("uid=ann,ou=people,dc=example,dc=org".into()),
+                        Value::Reference("uid=cy,ou=people,dc=example,dc=org".into()),
+                    ]),
+                )],
+            ),
             request(ExportChange::Delete, person, "uid=zed,ou=people,dc=example,dc=org", Some("zed"), vec![]),
             request(ExportChange::Update, person, "uid=dee,ou=people,dc=example,dc=org", Some("dee"), vec![]),
-            request(ExportChange::DeleteAdd, person, "uid=ann,ou=people,dc=example,dc=org", Some("ann"), vec![
-                change("uid", Value::String("ann".into())),
-                change("cn", Value::String("Ann New".into())),
-                change("sn", Value::String("N".into())),
-            ]),
-            request(ExportChange::Delete, "groupOfNames", "cn=staff,ou=groups,dc=example,dc=org", Some("staff"), vec![]),
-            request(ExportChange::Add, person, "uid=cy,ou=people,dc=example,dc=org", None, vec![change("uid", Value::String("cy".into()))]),
+            request(
+                ExportChange::DeleteAdd,
+                person,
+                "uid=ann,ou=people,dc=example,dc=org",
+                Some("ann"),
+                vec![
+                    change("uid", Value::String("ann".into())),
+                    change("cn", Value::String("Ann New".into())),
+                    change("sn", Value::String("N".into())),
+                ],
+            ),
+            request(
+                ExportChange::Delete,
+                "groupOfNames",
+                "cn=staff,ou=groups,dc=example,dc=org",
+                Some("staff"),
+                vec![],
+            ),
+            request(
+                ExportChange::Add,
+                person,
+                "uid=cy,ou=people,dc=example,dc=org",
+                None,
+                vec![change("uid", Value::String("cy".into()))],
+            ),
         ];
         let results = c.export(&batch).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(results[0], ExportResult::Success { anchor: Some("cy".into()) });
@@ -1266,7 +1239,13 @@ age: 7\n"
         let before = std::fs::read_to_string(&path).unwrap_or_default();
         c.open().unwrap_or_else(|e| panic!("{e}"));
         let r = c
-            .export(&[request(ExportChange::Update, person, "uid=bob,ou=staff,dc=example,dc=org", Some("bob"), vec![change("title", Value::String("Boss".into()))])])
+            .export(&[request(
+                ExportChange::Update,
+                person,
+                "uid=bob,ou=staff,dc=example,dc=org",
+                Some("bob"),
+                vec![change("title", Value::String("Boss".into()))],
+            )])
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(r[0], ExportResult::Success { anchor: None });
         c.close().unwrap_or_else(|e| panic!("{e}"));

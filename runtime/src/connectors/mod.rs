@@ -157,7 +157,6 @@ pub fn build(
         "jsonl" => Ok(Box::new(jsonl::JsonlConnector::new(connector, base)?)),
         "ldif" => Ok(Box::new(ldif::LdifConnector::new(connector, base)?)),
 
-
         _ => Err(ConnectorError(format!(
             "connector `{}`: the `{}` connector kind is declared but not implemented yet; it cannot run",
             connector.name, connector.kind

@@ -42,9 +42,7 @@ impl OptionType {
             }
             OptionType::Boolean => text == "true" || text == "false",
             OptionType::StringList => parse_string_list(text).is_some(),
-            OptionType::Choice(words) => {
-                parse_string(text).is_some_and(|s| words.contains(&s.as_str()))
-            }
+            OptionType::Choice(words) => parse_string(text).is_some_and(|s| words.contains(&s.as_str())),
         }
     }
 
@@ -54,9 +52,7 @@ impl OptionType {
             OptionType::String => "a string".to_owned(),
             OptionType::Path => "a path (a non-empty string)".to_owned(),
             OptionType::Url => "a url (a string such as \"ldaps://host:636\")".to_owned(),
-            OptionType::Dn => {
-                "a distinguished name (a string such as \"ou=people,dc=example,dc=org\")".to_owned()
-            }
+            OptionType::Dn => "a distinguished name (a string such as \"ou=people,dc=example,dc=org\")".to_owned(),
             OptionType::Integer => "an integer".to_owned(),
             OptionType::Boolean => "`true` or `false`".to_owned(),
             OptionType::StringList => "a list of strings (such as [\"a\", \"b\"])".to_owned(),
@@ -205,14 +201,7 @@ pub fn kind(name: &str) -> Option<&'static KindSpec> {
 }
 
 const fn required(name: &'static str, ty: OptionType, summary: &'static str) -> OptionSpec {
-    OptionSpec {
-        name,
-        ty,
-        required: true,
-        default: None,
-        secret: false,
-        summary,
-    }
+    OptionSpec { name, ty, required: true, default: None, secret: false, summary }
 }
 
 const fn optional(
@@ -221,25 +210,11 @@ const fn optional(
     default: Option<&'static str>,
     summary: &'static str,
 ) -> OptionSpec {
-    OptionSpec {
-        name,
-        ty,
-        required: false,
-        default,
-        secret: false,
-        summary,
-    }
+    OptionSpec { name, ty, required: false, default, secret: false, summary }
 }
 
 const fn credential(name: &'static str, summary: &'static str) -> OptionSpec {
-    OptionSpec {
-        name,
-        ty: OptionType::String,
-        required: false,
-        default: None,
-        secret: true,
-        summary,
-    }
+    OptionSpec { name, ty: OptionType::String, required: false, default: None, secret: true, summary }
 }
 
 const fn cap(
@@ -249,38 +224,22 @@ const fn cap(
     overridable: bool,
     summary: &'static str,
 ) -> CapabilitySpec {
-    CapabilitySpec {
-        name,
-        ty,
-        value,
-        overridable,
-        summary,
-    }
+    CapabilitySpec { name, ty, value, overridable, summary }
 }
 
 /// `export_type`: how the engine hands an update to the connector (ECMA2 `MAExportType`).
-const EXPORT_TYPES: OptionType =
-    OptionType::Choice(&["object_replace", "attribute_replace", "attribute_update"]);
+const EXPORT_TYPES: OptionType = OptionType::Choice(&["object_replace", "attribute_replace", "attribute_update"]);
 /// `dn_style`: none (the DN is the anchor), generic (flat `cn=value`), ldap (hierarchical).
 const DN_STYLES: OptionType = OptionType::Choice(&["none", "generic", "ldap"]);
 /// `object_confirmation`: what a confirming import can show after an export.
-const CONFIRMATIONS: OptionType = OptionType::Choice(&[
-    "normal",
-    "no_delete_confirmation",
-    "no_add_and_delete_confirmation",
-]);
+const CONFIRMATIONS: OptionType =
+    OptionType::Choice(&["normal", "no_delete_confirmation", "no_add_and_delete_confirmation"]);
 /// Text encodings of file connectors.
 const ENCODINGS: OptionType = OptionType::Choice(&["utf8", "latin1"]);
 
 /// The capabilities of a flat file kind (csv, jsonl): no DN, no delta, rewritten whole on export.
 const FLAT_FILE_CAPABILITIES: &[CapabilitySpec] = &[
-    cap(
-        "delta_import",
-        OptionType::Boolean,
-        "false",
-        false,
-        "a file has no change log: every import is a full import",
-    ),
+    cap("delta_import", OptionType::Boolean, "false", false, "a file has no change log: every import is a full import"),
     cap(
         "export_type",
         EXPORT_TYPES,
@@ -288,20 +247,8 @@ const FLAT_FILE_CAPABILITIES: &[CapabilitySpec] = &[
         false,
         "export rewrites the file, so the connector gets every attribute of every object",
     ),
-    cap(
-        "dn_style",
-        DN_STYLES,
-        "\"none\"",
-        false,
-        "objects are identified by their anchor alone",
-    ),
-    cap(
-        "object_rename",
-        OptionType::Boolean,
-        "false",
-        false,
-        "without a dn there is nothing to rename",
-    ),
+    cap("dn_style", DN_STYLES, "\"none\"", false, "objects are identified by their anchor alone"),
+    cap("object_rename", OptionType::Boolean, "false", false, "without a dn there is nothing to rename"),
     cap(
         "delete_add_as_replace",
         OptionType::Boolean,
@@ -316,34 +263,10 @@ const FLAT_FILE_CAPABILITIES: &[CapabilitySpec] = &[
         false,
         "a full import of the rewritten file confirms adds, updates and deletes",
     ),
-    cap(
-        "partitions",
-        OptionType::Boolean,
-        "false",
-        false,
-        "one file is one partition",
-    ),
-    cap(
-        "hierarchy",
-        OptionType::Boolean,
-        "false",
-        false,
-        "records have no containers",
-    ),
-    cap(
-        "import_page_size",
-        OptionType::Integer,
-        "1000",
-        true,
-        "records read per import page",
-    ),
-    cap(
-        "export_page_size",
-        OptionType::Integer,
-        "1000",
-        true,
-        "objects handed to the connector per export batch",
-    ),
+    cap("partitions", OptionType::Boolean, "false", false, "one file is one partition"),
+    cap("hierarchy", OptionType::Boolean, "false", false, "records have no containers"),
+    cap("import_page_size", OptionType::Integer, "1000", true, "records read per import page"),
+    cap("export_page_size", OptionType::Integer, "1000", true, "objects handed to the connector per export batch"),
 ];
 
 /// `delete_threshold`, every kind's: how many deletes an export may send before it stops unless the
@@ -361,35 +284,16 @@ static KINDS: &[KindSpec] = &[
         name: "csv",
         summary: "a delimited text file with one object per line",
         options: &[
-            required(
-                "path",
-                OptionType::Path,
-                "the file, relative to the rule set's folder",
-            ),
-            optional(
-                "delimiter",
-                OptionType::String,
-                Some("\",\""),
-                "the character between fields",
-            ),
+            required("path", OptionType::Path, "the file, relative to the rule set's folder"),
+            optional("delimiter", OptionType::String, Some("\",\""), "the character between fields"),
             optional(
                 "multi_value_separator",
                 OptionType::String,
                 Some("\";\""),
                 "the character between the values of a multi-valued field",
             ),
-            optional(
-                "encoding",
-                ENCODINGS,
-                Some("\"utf8\""),
-                "the file's text encoding",
-            ),
-            optional(
-                "header",
-                OptionType::Boolean,
-                Some("true"),
-                "the first line names the fields",
-            ),
+            optional("encoding", ENCODINGS, Some("\"utf8\""), "the file's text encoding"),
+            optional("header", OptionType::Boolean, Some("true"), "the first line names the fields"),
             DELETE_THRESHOLD,
         ],
         capabilities: FLAT_FILE_CAPABILITIES,
@@ -398,14 +302,7 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "jsonl",
         summary: "a json lines file with one object per line",
-        options: &[
-            required(
-                "path",
-                OptionType::Path,
-                "the file, relative to the rule set's folder",
-            ),
-            DELETE_THRESHOLD,
-        ],
+        options: &[required("path", OptionType::Path, "the file, relative to the rule set's folder"), DELETE_THRESHOLD],
         capabilities: FLAT_FILE_CAPABILITIES,
         implemented: true,
     },
@@ -413,11 +310,7 @@ static KINDS: &[KindSpec] = &[
         name: "ldif",
         summary: "an ldif file of directory entries (rfc 2849)",
         options: &[
-            required(
-                "path",
-                OptionType::Path,
-                "the content file, relative to the rule set's folder",
-            ),
+            required("path", OptionType::Path, "the content file, relative to the rule set's folder"),
             optional(
                 "changes_path",
                 OptionType::Path,
@@ -448,13 +341,7 @@ static KINDS: &[KindSpec] = &[
                 false,
                 "every entry has a hierarchical distinguished name besides its anchor",
             ),
-            cap(
-                "object_rename",
-                OptionType::Boolean,
-                "true",
-                false,
-                "a rewritten entry may carry a new dn",
-            ),
+            cap("object_rename", OptionType::Boolean, "true", false, "a rewritten entry may carry a new dn"),
             cap(
                 "delete_add_as_replace",
                 OptionType::Boolean,
@@ -469,27 +356,9 @@ static KINDS: &[KindSpec] = &[
                 false,
                 "a full import of the rewritten file confirms adds, updates and deletes",
             ),
-            cap(
-                "partitions",
-                OptionType::Boolean,
-                "false",
-                false,
-                "one file is one partition",
-            ),
-            cap(
-                "hierarchy",
-                OptionType::Boolean,
-                "false",
-                false,
-                "containers are not browsed: the file is read whole",
-            ),
-            cap(
-                "import_page_size",
-                OptionType::Integer,
-                "1000",
-                true,
-                "entries read per import page",
-            ),
+            cap("partitions", OptionType::Boolean, "false", false, "one file is one partition"),
+            cap("hierarchy", OptionType::Boolean, "false", false, "containers are not browsed: the file is read whole"),
+            cap("import_page_size", OptionType::Integer, "1000", true, "entries read per import page"),
             cap(
                 "export_page_size",
                 OptionType::Integer,
@@ -504,35 +373,17 @@ static KINDS: &[KindSpec] = &[
         name: "ldap",
         summary: "an ldap v3 directory (openldap, 389 directory server, active directory)",
         options: &[
-            required(
-                "url",
-                OptionType::Url,
-                "the server, as ldap://host:389 or ldaps://host:636",
-            ),
-            optional(
-                "bind_dn",
-                OptionType::Dn,
-                None,
-                "the dn to bind as; an anonymous bind when not given",
-            ),
+            required("url", OptionType::Url, "the server, as ldap://host:389 or ldaps://host:636"),
+            optional("bind_dn", OptionType::Dn, None, "the dn to bind as; an anonymous bind when not given"),
             credential("password", "the bind password"),
-            required(
-                "base",
-                OptionType::Dn,
-                "the search base: only entries under this dn are imported or exported",
-            ),
+            required("base", OptionType::Dn, "the search base: only entries under this dn are imported or exported"),
             optional(
                 "start_tls",
                 OptionType::Boolean,
                 Some("false"),
                 "upgrade an ldap:// connection with start tls before binding",
             ),
-            optional(
-                "page_size",
-                OptionType::Integer,
-                Some("500"),
-                "entries per page of a paged search (rfc 2696)",
-            ),
+            optional("page_size", OptionType::Integer, Some("500"), "entries per page of a paged search (rfc 2696)"),
             optional(
                 "timeout_seconds",
                 OptionType::Integer,
@@ -603,20 +454,8 @@ static KINDS: &[KindSpec] = &[
                 false,
                 "naming contexts (active directory domains) are partitions",
             ),
-            cap(
-                "hierarchy",
-                OptionType::Boolean,
-                "true",
-                false,
-                "containers under a partition can be selected",
-            ),
-            cap(
-                "import_page_size",
-                OptionType::Integer,
-                "500",
-                true,
-                "entries per import page",
-            ),
+            cap("hierarchy", OptionType::Boolean, "true", false, "containers under a partition can be selected"),
+            cap("import_page_size", OptionType::Integer, "500", true, "entries per import page"),
             cap(
                 "export_page_size",
                 OptionType::Integer,
@@ -631,42 +470,18 @@ static KINDS: &[KindSpec] = &[
         name: "sql",
         summary: "a table or query in a relational database",
         options: &[
-            required(
-                "url",
-                OptionType::Url,
-                "the database, as postgres://host/db, mysql://host/db or sqlite://path",
-            ),
-            optional(
-                "user",
-                OptionType::String,
-                None,
-                "the database user, when not part of the url",
-            ),
+            required("url", OptionType::Url, "the database, as postgres://host/db, mysql://host/db or sqlite://path"),
+            optional("user", OptionType::String, None, "the database user, when not part of the url"),
             credential("password", "the database password"),
-            optional(
-                "table",
-                OptionType::String,
-                None,
-                "the table or view read on import and written on export",
-            ),
-            optional(
-                "query",
-                OptionType::String,
-                None,
-                "a select statement read on import instead of the whole table",
-            ),
+            optional("table", OptionType::String, None, "the table or view read on import and written on export"),
+            optional("query", OptionType::String, None, "a select statement read on import instead of the whole table"),
             optional(
                 "delta_column",
                 OptionType::String,
                 None,
                 "a column that grows on every change (a timestamp or row version), used as the delta watermark",
             ),
-            optional(
-                "page_size",
-                OptionType::Integer,
-                Some("1000"),
-                "rows fetched per round trip",
-            ),
+            optional("page_size", OptionType::Integer, Some("1000"), "rows fetched per round trip"),
             optional(
                 "timeout_seconds",
                 OptionType::Integer,
@@ -690,20 +505,8 @@ static KINDS: &[KindSpec] = &[
                 false,
                 "an update statement sets the changed columns, multi-valued ones whole",
             ),
-            cap(
-                "dn_style",
-                DN_STYLES,
-                "\"none\"",
-                false,
-                "rows are identified by their key column alone",
-            ),
-            cap(
-                "object_rename",
-                OptionType::Boolean,
-                "false",
-                false,
-                "without a dn there is nothing to rename",
-            ),
+            cap("dn_style", DN_STYLES, "\"none\"", false, "rows are identified by their key column alone"),
+            cap("object_rename", OptionType::Boolean, "false", false, "without a dn there is nothing to rename"),
             cap(
                 "delete_add_as_replace",
                 OptionType::Boolean,
@@ -718,27 +521,9 @@ static KINDS: &[KindSpec] = &[
                 false,
                 "a deleted row leaves nothing for a delta import to read",
             ),
-            cap(
-                "partitions",
-                OptionType::Boolean,
-                "false",
-                false,
-                "one connector reads one table or query",
-            ),
-            cap(
-                "hierarchy",
-                OptionType::Boolean,
-                "false",
-                false,
-                "rows have no containers",
-            ),
-            cap(
-                "import_page_size",
-                OptionType::Integer,
-                "1000",
-                true,
-                "rows per import page",
-            ),
+            cap("partitions", OptionType::Boolean, "false", false, "one connector reads one table or query"),
+            cap("hierarchy", OptionType::Boolean, "false", false, "rows have no containers"),
+            cap("import_page_size", OptionType::Integer, "1000", true, "rows per import page"),
             cap(
                 "export_page_size",
                 OptionType::Integer,
@@ -753,18 +538,9 @@ static KINDS: &[KindSpec] = &[
         name: "scim",
         summary: "a scim 2.0 service (rfc 7643, rfc 7644)",
         options: &[
-            required(
-                "url",
-                OptionType::Url,
-                "the service's base url, such as https://example.com/scim/v2",
-            ),
+            required("url", OptionType::Url, "the service's base url, such as https://example.com/scim/v2"),
             credential("token", "the bearer token sent with every request"),
-            optional(
-                "page_size",
-                OptionType::Integer,
-                Some("100"),
-                "resources per page of a list request",
-            ),
+            optional("page_size", OptionType::Integer, Some("100"), "resources per page of a list request"),
             optional(
                 "timeout_seconds",
                 OptionType::Integer,
@@ -816,27 +592,9 @@ static KINDS: &[KindSpec] = &[
                 false,
                 "a confirming import reads back adds, updates and deletes",
             ),
-            cap(
-                "partitions",
-                OptionType::Boolean,
-                "false",
-                false,
-                "a generic dn style has one partition",
-            ),
-            cap(
-                "hierarchy",
-                OptionType::Boolean,
-                "false",
-                false,
-                "resources have no containers",
-            ),
-            cap(
-                "import_page_size",
-                OptionType::Integer,
-                "100",
-                true,
-                "resources per import page",
-            ),
+            cap("partitions", OptionType::Boolean, "false", false, "a generic dn style has one partition"),
+            cap("hierarchy", OptionType::Boolean, "false", false, "resources have no containers"),
+            cap("import_page_size", OptionType::Integer, "100", true, "resources per import page"),
             cap(
                 "export_page_size",
                 OptionType::Integer,
@@ -856,12 +614,7 @@ static KINDS: &[KindSpec] = &[
                 OptionType::Path,
                 "the program to start, relative to the rule set's folder or on the path",
             ),
-            optional(
-                "args",
-                OptionType::StringList,
-                Some("[]"),
-                "arguments passed to the program",
-            ),
+            optional("args", OptionType::StringList, Some("[]"), "arguments passed to the program"),
             optional(
                 "timeout_seconds",
                 OptionType::Integer,
@@ -885,20 +638,8 @@ static KINDS: &[KindSpec] = &[
                 true,
                 "how the program wants updates: whole objects, changed attributes or changed values",
             ),
-            cap(
-                "dn_style",
-                DN_STYLES,
-                "\"generic\"",
-                true,
-                "how the program names objects besides their anchor",
-            ),
-            cap(
-                "object_rename",
-                OptionType::Boolean,
-                "true",
-                true,
-                "the program accepts dn changes",
-            ),
+            cap("dn_style", DN_STYLES, "\"generic\"", true, "how the program names objects besides their anchor"),
+            cap("object_rename", OptionType::Boolean, "true", true, "the program accepts dn changes"),
             cap(
                 "delete_add_as_replace",
                 OptionType::Boolean,
@@ -927,20 +668,8 @@ static KINDS: &[KindSpec] = &[
                 true,
                 "the program serves containers under its partitions (ldap dn style only)",
             ),
-            cap(
-                "import_page_size",
-                OptionType::Integer,
-                "500",
-                true,
-                "objects per import page",
-            ),
-            cap(
-                "export_page_size",
-                OptionType::Integer,
-                "100",
-                true,
-                "objects handed to the program per export batch",
-            ),
+            cap("import_page_size", OptionType::Integer, "500", true, "objects per import page"),
+            cap("export_page_size", OptionType::Integer, "100", true, "objects handed to the program per export batch"),
         ],
         implemented: false,
     },
@@ -973,8 +702,7 @@ mod tests {
     }
 
     fn capability(kind: &KindSpec, name: &str) -> &'static CapabilitySpec {
-        kind.capability(name)
-            .unwrap_or_else(|| panic!("{}: no capability {name}", kind.name))
+        kind.capability(name).unwrap_or_else(|| panic!("{}: no capability {name}", kind.name))
     }
 
     #[test]
@@ -993,21 +721,11 @@ mod tests {
             let mut options: Vec<&str> = k.options.iter().map(|o| o.name).collect();
             options.sort_unstable();
             options.dedup();
-            assert_eq!(
-                options.len(),
-                k.options.len(),
-                "{}: duplicate option",
-                k.name
-            );
+            assert_eq!(options.len(), k.options.len(), "{}: duplicate option", k.name);
             let mut caps: Vec<&str> = k.capabilities.iter().map(|c| c.name).collect();
             caps.sort_unstable();
             caps.dedup();
-            assert_eq!(
-                caps.len(),
-                k.capabilities.len(),
-                "{}: duplicate capability",
-                k.name
-            );
+            assert_eq!(caps.len(), k.capabilities.len(), "{}: duplicate capability", k.name);
         }
     }
 
@@ -1023,10 +741,7 @@ mod tests {
     fn capability_types_agree_across_kinds() {
         for name in CAPABILITY_NAMES {
             let types: Vec<OptionType> = kinds().iter().map(|k| capability(k, name).ty).collect();
-            assert!(
-                types.windows(2).all(|w| w.first() == w.last()),
-                "{name}: types differ between kinds"
-            );
+            assert!(types.windows(2).all(|w| w.first() == w.last()), "{name}: types differ between kinds");
         }
     }
 
@@ -1062,34 +777,14 @@ mod tests {
         for k in kinds() {
             for o in k.options {
                 if o.required {
-                    assert!(
-                        o.default.is_none(),
-                        "{}.{}: required with a default",
-                        k.name,
-                        o.name
-                    );
+                    assert!(o.default.is_none(), "{}.{}: required with a default", k.name, o.name);
                 }
                 if o.secret {
-                    assert!(
-                        o.default.is_none(),
-                        "{}.{}: secret with a default",
-                        k.name,
-                        o.name
-                    );
-                    assert_eq!(
-                        o.ty,
-                        OptionType::String,
-                        "{}.{}: secrets are strings",
-                        k.name,
-                        o.name
-                    );
+                    assert!(o.default.is_none(), "{}.{}: secret with a default", k.name, o.name);
+                    assert_eq!(o.ty, OptionType::String, "{}.{}: secrets are strings", k.name, o.name);
                 }
             }
-            assert!(
-                k.options.iter().any(|o| o.required),
-                "{}: nothing says where the data is",
-                k.name
-            );
+            assert!(k.options.iter().any(|o| o.required), "{}: nothing says where the data is", k.name);
         }
     }
 
@@ -1098,11 +793,7 @@ mod tests {
         for k in kinds() {
             for o in k.options {
                 if matches!(o.name, "password" | "token") {
-                    assert!(
-                        o.secret,
-                        "{}.{} holds a credential but is not secret",
-                        k.name, o.name
-                    );
+                    assert!(o.secret, "{}.{} holds a credential but is not secret", k.name, o.name);
                 }
             }
         }
@@ -1111,29 +802,12 @@ mod tests {
     #[test]
     fn summaries_are_one_lower_case_line() {
         for k in kinds() {
-            assert!(
-                well_formed_summary(k.summary),
-                "{}: {:?}",
-                k.name,
-                k.summary
-            );
+            assert!(well_formed_summary(k.summary), "{}: {:?}", k.name, k.summary);
             for o in k.options {
-                assert!(
-                    well_formed_summary(o.summary),
-                    "{}.{}: {:?}",
-                    k.name,
-                    o.name,
-                    o.summary
-                );
+                assert!(well_formed_summary(o.summary), "{}.{}: {:?}", k.name, o.name, o.summary);
             }
             for c in k.capabilities {
-                assert!(
-                    well_formed_summary(c.summary),
-                    "{}.{}: {:?}",
-                    k.name,
-                    c.name,
-                    c.summary
-                );
+                assert!(well_formed_summary(c.summary), "{}.{}: {:?}", k.name, c.name, c.summary);
             }
         }
     }
@@ -1144,47 +818,20 @@ mod tests {
             let style = capability(k, "dn_style").value;
             let is_true = |name: &str| capability(k, name).value == "true";
             if is_true("partitions") || is_true("hierarchy") {
-                assert_eq!(
-                    style, "\"ldap\"",
-                    "{}: partitions and hierarchy need the ldap DN style",
-                    k.name
-                );
+                assert_eq!(style, "\"ldap\"", "{}: partitions and hierarchy need the ldap DN style", k.name);
             }
             if is_true("hierarchy") {
-                assert!(
-                    is_true("partitions"),
-                    "{}: a hierarchy lives under partitions",
-                    k.name
-                );
+                assert!(is_true("partitions"), "{}: a hierarchy lives under partitions", k.name);
             }
             if is_true("object_rename") {
-                assert_ne!(
-                    style, "\"none\"",
-                    "{}: nothing to rename without a DN",
-                    k.name
-                );
+                assert_ne!(style, "\"none\"", "{}: nothing to rename without a DN", k.name);
             }
         }
-        assert_eq!(
-            capability(kind_or_fail("ldap"), "dn_style").value,
-            "\"ldap\""
-        );
-        assert_eq!(
-            capability(kind_or_fail("csv"), "dn_style").value,
-            "\"none\""
-        );
-        assert_eq!(
-            capability(kind_or_fail("sql"), "dn_style").value,
-            "\"none\""
-        );
-        assert_eq!(
-            capability(kind_or_fail("scim"), "dn_style").value,
-            "\"generic\""
-        );
-        assert_eq!(
-            capability(kind_or_fail("external"), "dn_style").value,
-            "\"generic\""
-        );
+        assert_eq!(capability(kind_or_fail("ldap"), "dn_style").value, "\"ldap\"");
+        assert_eq!(capability(kind_or_fail("csv"), "dn_style").value, "\"none\"");
+        assert_eq!(capability(kind_or_fail("sql"), "dn_style").value, "\"none\"");
+        assert_eq!(capability(kind_or_fail("scim"), "dn_style").value, "\"generic\"");
+        assert_eq!(capability(kind_or_fail("external"), "dn_style").value, "\"generic\"");
     }
 
     fn kind_or_fail(name: &str) -> &'static KindSpec {
@@ -1196,34 +843,19 @@ mod tests {
         for k in kinds() {
             for name in ["import_page_size", "export_page_size"] {
                 let c = capability(k, name);
-                assert!(
-                    c.overridable,
-                    "{}.{name}: page sizes are always overridable",
-                    k.name
-                );
-                assert!(
-                    c.value.parse::<i64>().is_ok_and(|n| n > 0),
-                    "{}.{name}: not a positive size",
-                    k.name
-                );
+                assert!(c.overridable, "{}.{name}: page sizes are always overridable", k.name);
+                assert!(c.value.parse::<i64>().is_ok_and(|n| n > 0), "{}.{name}: not a positive size", k.name);
             }
         }
         assert!(capability(kind_or_fail("sql"), "delta_import").overridable);
         assert!(!capability(kind_or_fail("csv"), "delta_import").overridable);
         let external = kind_or_fail("external");
-        assert!(
-            external.capabilities.iter().all(|c| c.overridable),
-            "the external program decides its capabilities"
-        );
+        assert!(external.capabilities.iter().all(|c| c.overridable), "the external program decides its capabilities");
     }
 
     #[test]
     fn the_file_kinds_are_implemented() {
-        let implemented: Vec<&str> = kinds()
-            .iter()
-            .filter(|k| k.implemented)
-            .map(|k| k.name)
-            .collect();
+        let implemented: Vec<&str> = kinds().iter().filter(|k| k.implemented).map(|k| k.name).collect();
         assert_eq!(implemented, ["csv", "jsonl", "ldif"]);
     }
 

@@ -45,7 +45,10 @@ pub fn delete_threshold(conn: &plan::Connector, space_size: u64) -> u64 {
         Some(Setting::Literal(Value::String(s))) => {
             let s = s.trim();
             match s.strip_suffix('%') {
-                Some(pct) => pct.trim().parse::<u64>().map_or(super::DEFAULT_DELETE_THRESHOLD, |pct| space_size.saturating_mul(pct) / 100),
+                Some(pct) => pct
+                    .trim()
+                    .parse::<u64>()
+                    .map_or(super::DEFAULT_DELETE_THRESHOLD, |pct| space_size.saturating_mul(pct) / 100),
                 None => s.replace('_', "").parse::<u64>().unwrap_or(super::DEFAULT_DELETE_THRESHOLD),
             }
         }
@@ -57,7 +60,10 @@ fn reference_count(o: &CsObject, ty: Option<&plan::ObjectType>) -> usize {
     let Some(p) = &o.pending_export else { return 0 };
     p.attributes
         .iter()
-        .filter(|c| ty.and_then(|t| t.attributes.iter().find(|a| a.name == c.name)).is_some_and(|a| a.kind == ValueKind::Reference))
+        .filter(|c| {
+            ty.and_then(|t| t.attributes.iter().find(|a| a.name == c.name))
+                .is_some_and(|a| a.kind == ValueKind::Reference)
+        })
         .map(|c| c.new.values().len())
         .sum()
 }
@@ -77,13 +83,16 @@ pub fn export(
     let mut objects: Vec<CsObject> = Vec::new();
     for id in store.pending_exports(connector_name)? {
         if let Some(o) = store.cs(connector_name, id)?
-            && o.pending_export.is_some() {
-                objects.push(o);
-            }
+            && o.pending_export.is_some()
+        {
+            objects.push(o);
+        }
     }
     let deletes = objects
         .iter()
-        .filter(|o| matches!(o.pending_export.as_ref().map(|p| p.change), Some(ExportChange::Delete | ExportChange::DeleteAdd)))
+        .filter(|o| {
+            matches!(o.pending_export.as_ref().map(|p| p.change), Some(ExportChange::Delete | ExportChange::DeleteAdd))
+        })
         .count() as u64;
     let threshold = delete_threshold(conn, store.cs_ids(connector_name)?.len() as u64);
     if deletes > threshold && !options.allow_deletes {
@@ -95,7 +104,9 @@ pub fn export(
     // Objects waiting to be added: references to them wait for pass 2.
     let adding: std::collections::BTreeSet<String> = objects
         .iter()
-        .filter(|o| matches!(o.pending_export.as_ref().map(|p| p.change), Some(ExportChange::Add | ExportChange::DeleteAdd)))
+        .filter(|o| {
+            matches!(o.pending_export.as_ref().map(|p| p.change), Some(ExportChange::Add | ExportChange::DeleteAdd))
+        })
         .flat_map(|o| [Some(o.dn.to_ascii_lowercase()), o.anchor.clone()])
         .flatten()
         .collect();
@@ -111,7 +122,12 @@ pub fn export(
             .map(|o| request(o, ExportChange::Delete, Vec::new()))
             .collect();
         let results = send(connector, connector_name, &deletes)?;
-        let deleted: Vec<u64> = deletes.iter().zip(&results).filter(|(_, r)| matches!(r, ExportResult::Success { .. })).map(|(q, _)| q.id).collect();
+        let deleted: Vec<u64> = deletes
+            .iter()
+            .zip(&results)
+            .filter(|(_, r)| matches!(r, ExportResult::Success { .. }))
+            .map(|(q, _)| q.id)
+            .collect();
         apply(store, connector_name, &mut work, &mut report, connector, &deletes, results, &mut deferred)?;
         let mut requests = Vec::new();
         for o in chunk {
@@ -119,7 +135,9 @@ pub fn export(
             let ty = type_of(o);
             let mut attributes = Vec::new();
             for c in &p.attributes {
-                let is_ref = ty.and_then(|t| t.attributes.iter().find(|a| a.name == c.name)).is_some_and(|a| a.kind == ValueKind::Reference);
+                let is_ref = ty
+                    .and_then(|t| t.attributes.iter().find(|a| a.name == c.name))
+                    .is_some_and(|a| a.kind == ValueKind::Reference);
                 let waits = is_ref && c.new.values().iter().any(|v| matches!(v, Value::Reference(k) | Value::String(k) if adding.contains(&k.to_ascii_lowercase()) || adding.contains(k)));
                 if waits {
                     deferred.push((o.id, c.clone()));
@@ -155,7 +173,12 @@ pub fn export(
         let mut again = Vec::new();
         apply(store, connector_name, &mut work, &mut report, connector, &requests, results, &mut again)?;
         for (id, change) in again {
-            report.issue("reference-not-exported", true, format!("{connector_name}:{id}"), format!("`{}` could not be set: its target does not exist", change.name));
+            report.issue(
+                "reference-not-exported",
+                true,
+                format!("{connector_name}:{id}"),
+                format!("`{}` could not be set: its target does not exist", change.name),
+            );
         }
         work.commit(store, plan)?;
     }
@@ -180,7 +203,11 @@ fn send(connector: &mut dyn Connector, name: &str, requests: &[ExportRequest]) -
     }
     let results = connector.export(requests).map_err(|e| EngineError::Connector(format!("connector `{name}`: {e}")))?;
     if results.len() != requests.len() {
-        return Err(EngineError::Connector(format!("connector `{name}` returned {} results for {} objects", results.len(), requests.len())));
+        return Err(EngineError::Connector(format!(
+            "connector `{name}` returned {} results for {} objects",
+            results.len(),
+            requests.len()
+        )));
     }
     Ok(results)
 }
@@ -209,15 +236,16 @@ fn apply(
                         }
                         report.counts.deletes += 1;
                         if let Some(mv_id) = o.link
-                            && let Some(mut mv) = work.mv(store, mv_id)? {
-                                mv.links.retain(|l| !(l.connector == o.connector && l.cs == o.id));
-                                if mv.links.is_empty() {
-                                    // Its last link went: every deletion rule deletes it now.
-                                    work.delete_mv(mv_id);
-                                } else {
-                                    work.put_mv(mv);
-                                }
+                            && let Some(mut mv) = work.mv(store, mv_id)?
+                        {
+                            mv.links.retain(|l| !(l.connector == o.connector && l.cs == o.id));
+                            if mv.links.is_empty() {
+                                // Its last link went: every deletion rule deletes it now.
+                                work.delete_mv(mv_id);
+                            } else {
+                                work.put_mv(mv);
                             }
+                        }
                         work.delete_cs(name, o.id);
                         continue;
                     }
@@ -264,8 +292,11 @@ fn apply(
             }
             ExportResult::ConvertToAdd => {
                 // The system does not have the object: send everything it should hold as an add.
-                let mut attributes: Vec<AttrChange> =
-                    o.attributes.iter().map(|(k, v)| AttrChange { name: k.clone(), old: Value::Null, new: v.clone() }).collect();
+                let mut attributes: Vec<AttrChange> = o
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| AttrChange { name: k.clone(), old: Value::Null, new: v.clone() })
+                    .collect();
                 for c in &req.attributes {
                     attributes.retain(|a| a.name != c.name);
                     attributes.push(c.clone());
@@ -281,9 +312,21 @@ fn apply(
                     deferred.push((o.id, c.clone()));
                 }
                 // Everything else of the request is taken as done.
-                let others = ExportRequest { attributes: req.attributes.iter().filter(|c| c.name != attribute).cloned().collect(), ..req.clone() };
+                let others = ExportRequest {
+                    attributes: req.attributes.iter().filter(|c| c.name != attribute).cloned().collect(),
+                    ..req.clone()
+                };
                 let mut nested = Vec::new();
-                apply(store, name, work, report, connector, std::slice::from_ref(&others), vec![ExportResult::Success { anchor: None }], &mut nested)?;
+                apply(
+                    store,
+                    name,
+                    work,
+                    report,
+                    connector,
+                    std::slice::from_ref(&others),
+                    vec![ExportResult::Success { anchor: None }],
+                    &mut nested,
+                )?;
             }
         }
     }
@@ -291,7 +334,11 @@ fn apply(
 }
 
 /// What is left of a pending export after a request succeeded: the deferred references.
-fn remaining(pending: Option<PendingExport>, req: &ExportRequest, deferred: &[(u64, AttrChange)]) -> Option<PendingExport> {
+fn remaining(
+    pending: Option<PendingExport>,
+    req: &ExportRequest,
+    deferred: &[(u64, AttrChange)],
+) -> Option<PendingExport> {
     let mut p = pending?;
     p.attributes.retain(|c| !req.attributes.iter().any(|s| s.name == c.name));
     p.attributes.retain(|c| deferred.iter().any(|(id, d)| *id == req.id && d.name == c.name));

@@ -34,14 +34,17 @@ pub fn import(
     let ci = connector_index(plan, connector_name)?;
     let conn = plan.connectors.get(ci).ok_or_else(|| EngineError::Usage(format!("no connector `{connector_name}`")))?;
     let mode = if full { ImportMode::Full } else { ImportMode::Delta(store.watermark(connector_name)?) };
-    connector.start_import(mode, page_size).map_err(|e| EngineError::Connector(format!("connector `{connector_name}`: {e}")))?;
+    connector
+        .start_import(mode, page_size)
+        .map_err(|e| EngineError::Connector(format!("connector `{connector_name}`: {e}")))?;
     let mut report = StepReport::default();
     let mut work = Work::default();
     let mut seen: BTreeSet<u64> = BTreeSet::new();
     let mut had_error = false;
     let mut read = 0u64;
     loop {
-        let page = connector.next_page().map_err(|e| EngineError::Connector(format!("connector `{connector_name}`: {e}")))?;
+        let page =
+            connector.next_page().map_err(|e| EngineError::Connector(format!("connector `{connector_name}`: {e}")))?;
         let Some(page) = page else { break };
         for entry in page.entries {
             read += 1;
@@ -111,7 +114,8 @@ fn in_containers(conn: &plan::Connector, dn: &str) -> bool {
         let base = base.to_ascii_lowercase();
         dn == base || dn.ends_with(&format!(",{base}"))
     };
-    let includes: Vec<&str> = conn.containers.iter().filter(|c| c.kind == ContainerKind::Include).map(|c| c.dn.as_str()).collect();
+    let includes: Vec<&str> =
+        conn.containers.iter().filter(|c| c.kind == ContainerKind::Include).map(|c| c.dn.as_str()).collect();
     let excluded = conn.containers.iter().any(|c| c.kind == ContainerKind::Exclude && under(&c.dn));
     (includes.is_empty() || includes.iter().any(|b| under(b))) && !excluded
 }
@@ -137,9 +141,10 @@ fn stage(
     let mut attributes: BTreeMap<String, Value> = BTreeMap::new();
     for a in &ty.attributes {
         if let Some(v) = entry.attributes.get(&a.name)
-            && !v.is_null() {
-                attributes.insert(a.name.clone(), v.clone());
-            }
+            && !v.is_null()
+        {
+            attributes.insert(a.name.clone(), v.clone());
+        }
     }
     let existing = match work.cs_by_key(store, name, &entry.anchor).map_err(|e| e.to_string())? {
         Some(id) => work.cs(store, name, id).map_err(|e| e.to_string())?,
@@ -220,12 +225,14 @@ fn stage(
                 }
                 merged
             };
-            let mut changed: Vec<String> = new_values.iter().filter(|(k, v)| o.attributes.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
+            let mut changed: Vec<String> =
+                new_values.iter().filter(|(k, v)| o.attributes.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
             changed.extend(o.attributes.keys().filter(|k| !new_values.contains_key(*k)).cloned());
             changed.sort();
             changed.dedup();
             // Confirming import: the export status memory against what came back.
-            let remembered: Vec<(String, Value)> = o.export_memory.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let remembered: Vec<(String, Value)> =
+                o.export_memory.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             for (attr, exported) in remembered {
                 let now = new_values.get(&attr).cloned().unwrap_or(Value::Null);
                 if !same_values(&now, &exported) {
@@ -233,7 +240,11 @@ fn stage(
                         "exported-change-not-reimported",
                         false,
                         super::describe_cs(&o),
-                        format!("`{attr}` was exported as {} but imported as {}", exported.to_literal(), now.to_literal()),
+                        format!(
+                            "`{attr}` was exported as {} but imported as {}",
+                            exported.to_literal(),
+                            now.to_literal()
+                        ),
                     );
                 }
                 o.export_memory.remove(&attr);
@@ -266,7 +277,9 @@ fn stage(
                         Some(PendingImport { change: ImportChange::DeleteAdd, changed: before }) => {
                             PendingImport { change: ImportChange::DeleteAdd, changed: merge(before, changed) }
                         }
-                        Some(PendingImport { change: _, changed: before }) => PendingImport { change: ImportChange::Update, changed: merge(before, changed) },
+                        Some(PendingImport { change: _, changed: before }) => {
+                            PendingImport { change: ImportChange::Update, changed: merge(before, changed) }
+                        }
                         None => PendingImport { change: ImportChange::Update, changed },
                     };
                     o.pending_import = Some(pending);

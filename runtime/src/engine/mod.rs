@@ -170,14 +170,16 @@ impl Work {
         }
         self.counters.store_reads += 1;
         if let Some(id) = store.cs_by_anchor(connector, key)?
-            && self.still_matches(store, connector, id, key)? {
-                return Ok(Some(id));
-            }
+            && self.still_matches(store, connector, id, key)?
+        {
+            return Ok(Some(id));
+        }
         self.counters.store_reads += 1;
         if let Some(id) = store.cs_by_dn(connector, key)?
-            && self.still_matches(store, connector, id, key)? {
-                return Ok(Some(id));
-            }
+            && self.still_matches(store, connector, id, key)?
+        {
+            return Ok(Some(id));
+        }
         Ok(None)
     }
 
@@ -196,9 +198,11 @@ impl Work {
         for id in &self.dirty_mv {
             found.remove(id);
             if let Some(Some(o)) = self.mv.get(id)
-                && o.object_type == object_type && o.attributes.get(attr).is_some_and(|v| v.values().contains(value)) {
-                    found.insert(*id);
-                }
+                && o.object_type == object_type
+                && o.attributes.get(attr).is_some_and(|v| v.values().contains(value))
+            {
+                found.insert(*id);
+            }
         }
         Ok(found.into_iter().collect())
     }
@@ -282,19 +286,34 @@ impl StepReport {
             self.counts.warnings += 1;
         }
         if self.issues.len() < 1_000 {
-            self.issues.push(ObjectIssue { code: code.to_string(), error, object: object.into(), message: message.into() });
+            self.issues.push(ObjectIssue {
+                code: code.to_string(),
+                error,
+                object: object.into(),
+                message: message.into(),
+            });
         }
     }
 
     /// The step record for the run history.
     pub fn record(&self, step: &str, completed: bool, stopped: Option<String>, millis: u64) -> StepRecord {
-        StepRecord { step: step.to_string(), counts: self.counts, issues: self.issues.clone(), completed, stopped, millis }
+        StepRecord {
+            step: step.to_string(),
+            counts: self.counts,
+            issues: self.issues.clone(),
+            completed,
+            stopped,
+            millis,
+        }
     }
 }
 
 /// The index of a connector in the plan.
 pub fn connector_index(plan: &Plan, name: &str) -> Result<usize> {
-    plan.connectors.iter().position(|c| c.name == name).ok_or_else(|| EngineError::Usage(format!("the plan has no connector `{name}`")))
+    plan.connectors
+        .iter()
+        .position(|c| c.name == name)
+        .ok_or_else(|| EngineError::Usage(format!("the plan has no connector `{name}`")))
 }
 
 /// A connector's capability value, as text.
@@ -344,7 +363,10 @@ impl Env for ObjectEnv<'_> {
                 let ty = self.plan.metaverse.get(usize::from(t)).ok_or("bad metaverse type")?;
                 let Ok(id) = key.parse::<Id>() else { return Ok(Value::Null) };
                 let o = self.store.mv(id).map_err(|e| e.to_string())?;
-                Ok(o.and_then(|o| ty.attributes.get(usize::from(attr)).and_then(|a| o.attributes.get(&a.name).cloned())).unwrap_or(Value::Null))
+                Ok(o.and_then(|o| {
+                    ty.attributes.get(usize::from(attr)).and_then(|a| o.attributes.get(&a.name).cloned())
+                })
+                .unwrap_or(Value::Null))
             }
             TypeRef::Cs(c, o) => {
                 let conn = self.plan.connectors.get(usize::from(c)).ok_or("bad connector")?;
@@ -355,7 +377,9 @@ impl Env for ObjectEnv<'_> {
                 };
                 let Some(id) = id else { return Ok(Value::Null) };
                 let obj = self.store.cs(&conn.name, id).map_err(|e| e.to_string())?;
-                Ok(obj.and_then(|o| ty.attributes.get(usize::from(attr)).and_then(|a| o.attributes.get(&a.name).cloned())).unwrap_or(Value::Null))
+                Ok(obj
+                    .and_then(|o| ty.attributes.get(usize::from(attr)).and_then(|a| o.attributes.get(&a.name).cloned()))
+                    .unwrap_or(Value::Null))
             }
         }
     }

@@ -71,13 +71,19 @@ pub fn profile_steps(plan: &Plan, name: Option<&str>) -> Result<(String, Vec<Ste
         let steps = p
             .steps
             .iter()
-            .map(|(kind, c)| Step { kind: *kind, connector: plan.connectors.get(usize::from(*c)).map(|c| c.name.clone()).unwrap_or_default() })
+            .map(|(kind, c)| Step {
+                kind: *kind,
+                connector: plan.connectors.get(usize::from(*c)).map(|c| c.name.clone()).unwrap_or_default(),
+            })
             .collect();
         return Ok((p.name.clone(), steps));
     }
     if name.is_some() {
         let known: Vec<&str> = plan.profiles.iter().map(|p| p.name.as_str()).collect();
-        return Err(EngineError::Usage(format!("the rule set has no profile `{wanted}` (it has: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") })));
+        return Err(EngineError::Usage(format!(
+            "the rule set has no profile `{wanted}` (it has: {})",
+            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        )));
     }
     let mut steps = Vec::new();
     for kind in [StepKind::FullImport, StepKind::FullSync, StepKind::Export, StepKind::FullImport] {
@@ -109,7 +115,13 @@ pub fn run(
     observe: &mut dyn FnMut(Event),
 ) -> Result<RunRecord> {
     let id = store.runs()?.iter().map(|r| r.id).max().unwrap_or(0) + 1;
-    let mut record = RunRecord { id, profile: profile.to_string(), plan_hash: plan.hash.clone(), started: now_text(), steps: Vec::new() };
+    let mut record = RunRecord {
+        id,
+        profile: profile.to_string(),
+        plan_hash: plan.hash.clone(),
+        started: now_text(),
+        steps: Vec::new(),
+    };
     for step in steps {
         let text = step.text();
         observe(Event::StepStarted(text.clone()));
@@ -148,7 +160,10 @@ fn run_step(
 ) -> std::result::Result<StepReport, Box<(StepReport, EngineError)>> {
     let fail = |e: EngineError| Box::new((StepReport::default(), e));
     let ci = connector_index(plan, &step.connector).map_err(fail)?;
-    let conn = plan.connectors.get(ci).ok_or_else(|| fail(EngineError::Usage(format!("no connector `{}`", step.connector))))?;
+    let conn = plan
+        .connectors
+        .get(ci)
+        .ok_or_else(|| fail(EngineError::Usage(format!("no connector `{}`", step.connector))))?;
     let total = match step.kind {
         StepKind::FullSync => store.cs_ids(&conn.name).ok().map(|v| v.len()),
         StepKind::DeltaSync => store.pending_imports(&conn.name).ok().map(|v| v.len()),
@@ -161,7 +176,8 @@ fn run_step(
     let mut progress = |n: u64| observe(Event::Progress(n));
     match step.kind {
         StepKind::FullSync | StepKind::DeltaSync => {
-            super::sync::synchronize(plan, store, &conn.name, step.kind == StepKind::FullSync, run, &mut progress).map_err(fail)
+            super::sync::synchronize(plan, store, &conn.name, step.kind == StepKind::FullSync, run, &mut progress)
+                .map_err(fail)
         }
         StepKind::FullImport | StepKind::DeltaImport | StepKind::Export => {
             let mut connector = connectors::build(conn, base, secret).map_err(|e| fail(EngineError::Connector(e.0)))?;
@@ -176,7 +192,15 @@ fn run_step(
                 }
                 kind => {
                     let page = capability(conn, "import_page_size").parse().unwrap_or(500);
-                    super::import::import(plan, store, &conn.name, connector.as_mut(), kind == StepKind::FullImport, page, &mut progress)
+                    super::import::import(
+                        plan,
+                        store,
+                        &conn.name,
+                        connector.as_mut(),
+                        kind == StepKind::FullImport,
+                        page,
+                        &mut progress,
+                    )
                 }
             };
             let closed = close(connector.as_mut(), &conn.name);

@@ -14,9 +14,13 @@
 //! anchor, then DN); a metaverse reference becomes the DN (the anchor for DN style `none`) of the
 //! referenced object's object in the target connector.
 
-use super::{EngineError, ObjectEnv, Result, StepReport, Work, capability, connector_index, context, describe_cs, slots};
+use super::{
+    EngineError, ObjectEnv, Result, StepReport, Work, capability, connector_index, context, describe_cs, slots,
+};
 use crate::eval::{FlowValue, eval, eval_condition, eval_flow};
-use crate::model::{AttrChange, CsKind, CsObject, ExportChange, Id, ImportChange, Lineage, Link, MvObject, PendingExport, PendingImport};
+use crate::model::{
+    AttrChange, CsKind, CsObject, ExportChange, Id, ImportChange, Lineage, Link, MvObject, PendingExport, PendingImport,
+};
 use crate::plan::{self, Deletion, Deprovision, Merge, Plan, TypeRef};
 use crate::store::Store;
 use crate::value::Value;
@@ -46,7 +50,14 @@ impl std::fmt::Debug for Sync<'_> {
 }
 
 /// Runs a full or delta synchronization of one connector space.
-pub fn synchronize(plan: &Plan, store: &dyn Store, connector: &str, full: bool, run: u64, progress: &mut dyn FnMut(u64)) -> Result<StepReport> {
+pub fn synchronize(
+    plan: &Plan,
+    store: &dyn Store,
+    connector: &str,
+    full: bool,
+    run: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Result<StepReport> {
     connector_index(plan, connector)?;
     let ids = if full { store.cs_ids(connector)? } else { store.pending_imports(connector)? };
     synchronize_ids(plan, store, connector, &ids, full, run, progress)
@@ -59,10 +70,28 @@ pub fn synchronize_one(plan: &Plan, store: &dyn Store, connector: &str, id: Id, 
     synchronize_ids(plan, store, connector, &[id], true, run, &mut |_| {})
 }
 
-fn synchronize_ids(plan: &Plan, store: &dyn Store, connector: &str, ids: &[Id], full: bool, run: u64, progress: &mut dyn FnMut(u64)) -> Result<StepReport> {
-    let mut sync = Sync { plan, store, run, report: StepReport::default(), work: Work::default(), requeue: Vec::new(), dropped: Vec::new(), join_index: BTreeMap::new() };
+fn synchronize_ids(
+    plan: &Plan,
+    store: &dyn Store,
+    connector: &str,
+    ids: &[Id],
+    full: bool,
+    run: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Result<StepReport> {
+    let mut sync = Sync {
+        plan,
+        store,
+        run,
+        report: StepReport::default(),
+        work: Work::default(),
+        requeue: Vec::new(),
+        dropped: Vec::new(),
+        join_index: BTreeMap::new(),
+    };
     sync.report.counters.store_reads += 1;
-    let mut queue: std::collections::VecDeque<(String, Id)> = ids.iter().map(|id| (connector.to_string(), *id)).collect();
+    let mut queue: std::collections::VecDeque<(String, Id)> =
+        ids.iter().map(|id| (connector.to_string(), *id)).collect();
     let mut n = 0usize;
     while let Some((conn, id)) = queue.pop_front() {
         n += 1;
@@ -173,7 +202,8 @@ impl<'a> Sync<'a> {
         }
         // Out of the scope of every inbound rule: a disconnector again — unless provisioning made
         // the link (outbound scope decides about those), or no inbound rule reads this type.
-        let has_inbound = self.plan.inbound.iter().any(|r| usize::from(r.connector) == ci && usize::from(r.object) == oi);
+        let has_inbound =
+            self.plan.inbound.iter().any(|r| usize::from(r.connector) == ci && usize::from(r.object) == oi);
         if o.link.is_some() && in_scope.is_empty() && o.provisioned_by.is_none() && has_inbound {
             self.disconnect(&mut o)?;
             self.work.put_cs(o);
@@ -191,8 +221,15 @@ impl<'a> Sync<'a> {
                 }
                 if rule.project {
                     self.report.rules_used.insert(rule.name.clone());
-                    let mv_type = self.plan.metaverse.get(usize::from(rule.mv_type)).map(|t| t.name.clone()).unwrap_or_default();
-                    let mv = MvObject { id: self.store.next_id()?, object_type: mv_type, attributes: BTreeMap::new(), links: Vec::new(), lineage: BTreeMap::new() };
+                    let mv_type =
+                        self.plan.metaverse.get(usize::from(rule.mv_type)).map(|t| t.name.clone()).unwrap_or_default();
+                    let mv = MvObject {
+                        id: self.store.next_id()?,
+                        object_type: mv_type,
+                        attributes: BTreeMap::new(),
+                        links: Vec::new(),
+                        lineage: BTreeMap::new(),
+                    };
                     self.work.put_mv(mv.clone());
                     self.link(&mut o, mv.id)?;
                     self.report.counts.projections += 1;
@@ -204,13 +241,16 @@ impl<'a> Sync<'a> {
             // References to this object can be resolved now: its referrers flow again.
             for r in std::mem::take(&mut o.referrers) {
                 if let Some(mut referrer) = self.work.cs(self.store, &r.connector, r.cs)?
-                    && referrer.kind == CsKind::Staging && referrer.link.is_some() {
-                        if referrer.pending_import.is_none() {
-                            referrer.pending_import = Some(PendingImport { change: ImportChange::Update, changed: Vec::new() });
-                        }
-                        self.work.put_cs(referrer);
-                        self.requeue.push((r.connector, r.cs));
+                    && referrer.kind == CsKind::Staging
+                    && referrer.link.is_some()
+                {
+                    if referrer.pending_import.is_none() {
+                        referrer.pending_import =
+                            Some(PendingImport { change: ImportChange::Update, changed: Vec::new() });
                     }
+                    self.work.put_cs(referrer);
+                    self.requeue.push((r.connector, r.cs));
+                }
             }
         }
         self.work.put_cs(o.clone());
@@ -233,7 +273,8 @@ impl<'a> Sync<'a> {
         let Some(scope) = scope else { return Ok(true) };
         self.work.counters.rule_evaluations += 1;
         let env = ObjectEnv { values, plan: self.plan, store: self.store };
-        eval_condition(scope, &env).map_err(|e| ObjectFailure::Object(describe_cs(o), context(&e, rule, None, &describe_cs(o))))
+        eval_condition(scope, &env)
+            .map_err(|e| ObjectFailure::Object(describe_cs(o), context(&e, rule, None, &describe_cs(o))))
     }
 
     fn join(&mut self, rule: &plan::InboundRule, values: &[Value], o: &CsObject) -> Step<Option<Id>> {
@@ -243,7 +284,9 @@ impl<'a> Sync<'a> {
             for m in criterion {
                 self.work.counters.rule_evaluations += 1;
                 let env = ObjectEnv { values, plan: self.plan, store: self.store };
-                let v = eval(&m.value, &env).map_err(|e| ObjectFailure::Object(describe_cs(o), context(&e, &rule.name, None, &describe_cs(o))))?.into_owned();
+                let v = eval(&m.value, &env)
+                    .map_err(|e| ObjectFailure::Object(describe_cs(o), context(&e, &rule.name, None, &describe_cs(o))))?
+                    .into_owned();
                 let Some(attr) = mv_type.attributes.get(usize::from(m.mv_attr)) else { continue };
                 wanted.push((attr.name.clone(), v));
             }
@@ -254,7 +297,8 @@ impl<'a> Sync<'a> {
             let mut candidates = Vec::new();
             for candidate in self.work.mv_find(self.store, &mv_type.name, &first_attr, &first_value)? {
                 let Some(mv) = self.work.mv(self.store, candidate)? else { continue };
-                let all = wanted.iter().all(|(a, v)| mv.attributes.get(a).is_some_and(|have| have.values().contains(v)));
+                let all =
+                    wanted.iter().all(|(a, v)| mv.attributes.get(a).is_some_and(|have| have.values().contains(v)));
                 let taken = mv.links.iter().any(|l| l.connector == o.connector && l.cs != o.id);
                 if all && !taken {
                     candidates.push(candidate);
@@ -275,11 +319,20 @@ impl<'a> Sync<'a> {
                                 }
                             }
                         }
-                        ids.push(if names.is_empty() { format!("metaverse object {candidate}") } else { names.join(" + ") });
+                        ids.push(if names.is_empty() {
+                            format!("metaverse object {candidate}")
+                        } else {
+                            names.join(" + ")
+                        });
                     }
                     return Err(ObjectFailure::Object(
                         describe_cs(o),
-                        format!("ambiguous join in rule `{}`: {} metaverse objects match ({})", rule.name, many.len(), ids.join(", ")),
+                        format!(
+                            "ambiguous join in rule `{}`: {} metaverse objects match ({})",
+                            rule.name,
+                            many.len(),
+                            ids.join(", ")
+                        ),
                     ));
                 }
             }
@@ -307,7 +360,8 @@ impl<'a> Sync<'a> {
         let delete = match &deletion {
             Deletion::LastLink => mv.links.is_empty(),
             Deletion::Authoritative(conns) => {
-                conns.iter().any(|c| self.plan.connectors.get(usize::from(*c)).is_some_and(|c| c.name == o.connector)) || mv.links.is_empty()
+                conns.iter().any(|c| self.plan.connectors.get(usize::from(*c)).is_some_and(|c| c.name == o.connector))
+                    || mv.links.is_empty()
             }
         };
         if delete {
@@ -345,7 +399,9 @@ impl<'a> Sync<'a> {
 
     fn deprovision(&mut self, o: &mut CsObject, action: Deprovision) {
         match action {
-            Deprovision::Delete if matches!(o.pending_export, Some(PendingExport { change: ExportChange::Add, .. })) => {
+            Deprovision::Delete
+                if matches!(o.pending_export, Some(PendingExport { change: ExportChange::Add, .. })) =>
+            {
                 // Never exported: the connected system does not have it, so it is simply dropped.
                 o.pending_export = None;
                 o.link = None;
@@ -353,9 +409,15 @@ impl<'a> Sync<'a> {
                 self.report.counts.deprovisions += 1;
             }
             // Already staged: nothing changes.
-            Deprovision::Delete if matches!(o.pending_export, Some(PendingExport { change: ExportChange::Delete, .. })) => {}
+            Deprovision::Delete
+                if matches!(o.pending_export, Some(PendingExport { change: ExportChange::Delete, .. })) => {}
             Deprovision::Delete => {
-                o.pending_export = Some(PendingExport { change: ExportChange::Delete, new_dn: None, attributes: Vec::new(), failures: 0 });
+                o.pending_export = Some(PendingExport {
+                    change: ExportChange::Delete,
+                    new_dn: None,
+                    attributes: Vec::new(),
+                    failures: 0,
+                });
                 self.report.counts.deprovisions += 1;
             }
             Deprovision::Disconnect => {
@@ -389,7 +451,11 @@ impl<'a> Sync<'a> {
                 let Some(ty) = conn.objects.get(usize::from(rule.object)) else { continue };
                 let links: Vec<Link> = mv.links.iter().filter(|l| l.connector == conn.name).cloned().collect();
                 for l in links {
-                    let cs = if l.cs == source.id { Some(source.clone()) } else { self.work.cs(self.store, &l.connector, l.cs)? };
+                    let cs = if l.cs == source.id {
+                        Some(source.clone())
+                    } else {
+                        self.work.cs(self.store, &l.connector, l.cs)?
+                    };
                     let Some(cs) = cs else { continue };
                     if cs.object_type != ty.name {
                         continue;
@@ -401,9 +467,14 @@ impl<'a> Sync<'a> {
                     self.work.counters.rule_evaluations += 1;
                     self.report.rules_used.insert(rule.name.clone());
                     let env = ObjectEnv { values: &values, plan: self.plan, store: self.store };
-                    let out = eval_flow(&flow.value, &env)
-                        .map_err(|e| ObjectFailure::Object(describe_cs(&cs), context(&e, &rule.name, Some(&attr.name), &describe_cs(&cs))))?;
-                    let lineage = Lineage { connector: cs.connector.clone(), cs: cs.id, rule: rule.name.clone(), run: self.run };
+                    let out = eval_flow(&flow.value, &env).map_err(|e| {
+                        ObjectFailure::Object(
+                            describe_cs(&cs),
+                            context(&e, &rule.name, Some(&attr.name), &describe_cs(&cs)),
+                        )
+                    })?;
+                    let lineage =
+                        Lineage { connector: cs.connector.clone(), cs: cs.id, rule: rule.name.clone(), run: self.run };
                     match out {
                         FlowValue::Ignore => ignored = true,
                         FlowValue::AuthoritativeNull => {
@@ -502,7 +573,12 @@ impl<'a> Sync<'a> {
 
     /// A metaverse reference becomes the DN (or anchor) of the referenced object's object in the
     /// target connector.
-    fn translate_outbound(&mut self, v: Value, references: Option<TypeRef>, connector: &plan::Connector) -> Step<Value> {
+    fn translate_outbound(
+        &mut self,
+        v: Value,
+        references: Option<TypeRef>,
+        connector: &plan::Connector,
+    ) -> Step<Value> {
         let Some(TypeRef::Mv(_)) = references else { return Ok(v) };
         let by_anchor = capability(connector, "dn_style") == "none";
         let mut out = Vec::new();
@@ -541,18 +617,21 @@ impl<'a> Sync<'a> {
                 Some(s) => {
                     self.work.counters.rule_evaluations += 1;
                     let env = ObjectEnv { values: &values, plan: self.plan, store: self.store };
-                    eval_condition(s, &env).map_err(|e| ObjectFailure::Object(object.clone(), context(&e, &rule.name, None, &object)))?
+                    eval_condition(s, &env)
+                        .map_err(|e| ObjectFailure::Object(object.clone(), context(&e, &rule.name, None, &object)))?
                 }
             };
             let mut linked: Option<CsObject> = None;
             for l in mv.links.iter().filter(|l| l.connector == conn.name) {
                 if let Some(cs) = self.work.cs(self.store, &l.connector, l.cs)?
-                    && cs.object_type == ty.name {
-                        linked = Some(cs);
-                        break;
-                    }
+                    && cs.object_type == ty.name
+                {
+                    linked = Some(cs);
+                    break;
+                }
             }
-            let acts = (in_scope && (linked.is_some() || rule.provision.is_some())) || (linked.is_some() && rule.provision.is_some());
+            let acts = (in_scope && (linked.is_some() || rule.provision.is_some()))
+                || (linked.is_some() && rule.provision.is_some());
             if acts {
                 self.report.rules_used.insert(rule.name.clone());
             }
@@ -562,7 +641,9 @@ impl<'a> Sync<'a> {
                     // Objects this rule provisioned follow its DN (a rename when it changes);
                     // accounts that were joined keep theirs.
                     let dn = match &rule.provision {
-                        Some(Some(dn)) if cs.provisioned_by.as_deref() == Some(rule.name.as_str()) => self.dn(dn, &values, rule, &object)?,
+                        Some(Some(dn)) if cs.provisioned_by.as_deref() == Some(rule.name.as_str()) => {
+                            self.dn(dn, &values, rule, &object)?
+                        }
                         _ => None,
                     };
                     if self.stage_changes(&mut cs, computed, dn, conn) {
@@ -577,35 +658,40 @@ impl<'a> Sync<'a> {
                     // second account for someone who has one.
                     let (ci, oi) = (usize::from(rule.connector), usize::from(rule.object));
                     if let Some((existing, inbound)) = self.join_before_provisioning(&mv, mi, ci, oi, &object)?
-                        && let Some(mut cs) = self.work.cs(self.store, &conn.name, existing)? {
-                            cs.link = Some(mv_id);
-                            mv.links.push(Link { connector: conn.name.clone(), cs: existing });
-                            mv.links.sort();
-                            self.work.put_mv(mv.clone());
-                            self.work.put_cs(cs.clone());
-                            self.report.counts.joins += 1;
-                            self.report.rules_used.insert(inbound.clone());
-                            // Its inbound flows count from now on; then outbound runs again with the
-                            // metaverse object as it is after the join.
-                            let targets: Vec<u16> = self
-                                .plan
-                                .inbound
-                                .iter()
-                                .filter(|r| usize::from(r.connector) == ci && usize::from(r.object) == oi)
-                                .flat_map(|r| r.flows.iter().map(|f| f.target))
-                                .collect();
-                            self.recompute(mv_id, &targets, None, &cs)?;
-                            return self.outbound(mv_id);
-                        }
+                        && let Some(mut cs) = self.work.cs(self.store, &conn.name, existing)?
+                    {
+                        cs.link = Some(mv_id);
+                        mv.links.push(Link { connector: conn.name.clone(), cs: existing });
+                        mv.links.sort();
+                        self.work.put_mv(mv.clone());
+                        self.work.put_cs(cs.clone());
+                        self.report.counts.joins += 1;
+                        self.report.rules_used.insert(inbound.clone());
+                        // Its inbound flows count from now on; then outbound runs again with the
+                        // metaverse object as it is after the join.
+                        let targets: Vec<u16> = self
+                            .plan
+                            .inbound
+                            .iter()
+                            .filter(|r| usize::from(r.connector) == ci && usize::from(r.object) == oi)
+                            .flat_map(|r| r.flows.iter().map(|f| f.target))
+                            .collect();
+                        self.recompute(mv_id, &targets, None, &cs)?;
+                        return self.outbound(mv_id);
+                    }
                     let computed = self.flows(rule, conn, ty, &values, &BTreeMap::new(), true, &object)?;
-                    let anchor_name = ty.attributes.get(usize::from(ty.anchor)).map(|a| a.name.clone()).unwrap_or_default();
+                    let anchor_name =
+                        ty.attributes.get(usize::from(ty.anchor)).map(|a| a.name.clone()).unwrap_or_default();
                     let anchor_value = computed.iter().find(|(n, _)| *n == anchor_name).map(|(_, v)| v.clone());
                     let dn = match dn_expr {
                         Some(e) => self.dn(e, &values, rule, &object)?,
                         None => anchor_value.as_ref().and_then(key_text),
                     };
                     let Some(dn) = dn else {
-                        return Err(ObjectFailure::Object(object.clone(), format!("rule `{}`: the new object has no DN (its DN or anchor is missing)", rule.name)));
+                        return Err(ObjectFailure::Object(
+                            object.clone(),
+                            format!("rule `{}`: the new object has no DN (its DN or anchor is missing)", rule.name),
+                        ));
                     };
                     let by_anchor = capability(conn, "dn_style") == "none";
                     // The DN may already be taken in the connector space: a placeholder (a
@@ -629,8 +715,11 @@ impl<'a> Sync<'a> {
                         }
                         None => (self.store.next_id()?, Vec::new()),
                     };
-                    let attributes: Vec<AttrChange> =
-                        computed.into_iter().filter(|(_, v)| !v.is_null()).map(|(name, new)| AttrChange { name, old: Value::Null, new }).collect();
+                    let attributes: Vec<AttrChange> = computed
+                        .into_iter()
+                        .filter(|(_, v)| !v.is_null())
+                        .map(|(name, new)| AttrChange { name, old: Value::Null, new })
+                        .collect();
                     let cs = CsObject {
                         id,
                         connector: conn.name.clone(),
@@ -643,7 +732,12 @@ impl<'a> Sync<'a> {
                         explicit_disconnector: false,
                         provisioned_by: Some(rule.name.clone()),
                         pending_import: None,
-                        pending_export: Some(PendingExport { change: ExportChange::Add, new_dn: None, attributes, failures: 0 }),
+                        pending_export: Some(PendingExport {
+                            change: ExportChange::Add,
+                            new_dn: None,
+                            attributes,
+                            failures: 0,
+                        }),
                         export_memory: BTreeMap::new(),
                         referrers,
                     };
@@ -672,7 +766,14 @@ impl<'a> Sync<'a> {
 
     /// The disconnector of `connector.object` that an inbound join criterion of that type would
     /// join to `mv`, with the rule's name: one candidate joins, several are an ambiguity error.
-    fn join_before_provisioning(&mut self, mv: &MvObject, mi: usize, ci: usize, oi: usize, object: &str) -> Step<Option<(Id, String)>> {
+    fn join_before_provisioning(
+        &mut self,
+        mv: &MvObject,
+        mi: usize,
+        ci: usize,
+        oi: usize,
+        object: &str,
+    ) -> Step<Option<(Id, String)>> {
         let Some(conn) = self.plan.connectors.get(ci) else { return Ok(None) };
         let Some(ty) = conn.objects.get(oi) else { return Ok(None) };
         let Some(mv_type) = self.plan.metaverse.get(mi) else { return Ok(None) };
@@ -696,7 +797,11 @@ impl<'a> Sync<'a> {
                     let mut index: BTreeMap<String, Vec<Id>> = BTreeMap::new();
                     for id in self.store.disconnectors(&conn.name)? {
                         let Some(o) = self.work.cs(self.store, &conn.name, id)? else { continue };
-                        if o.link.is_some() || o.explicit_disconnector || o.kind == CsKind::Placeholder || o.object_type != ty.name {
+                        if o.link.is_some()
+                            || o.explicit_disconnector
+                            || o.kind == CsKind::Placeholder
+                            || o.object_type != ty.name
+                        {
                             continue;
                         }
                         let values = slots(&ty.attributes, &o.attributes);
@@ -707,7 +812,9 @@ impl<'a> Sync<'a> {
                         for m in criterion {
                             self.work.counters.rule_evaluations += 1;
                             let env = ObjectEnv { values: &values, plan: self.plan, store: self.store };
-                            let v = eval(&m.value, &env).map_err(|e| ObjectFailure::Object(describe_cs(&o), context(&e, &rule.name, None, &describe_cs(&o))))?;
+                            let v = eval(&m.value, &env).map_err(|e| {
+                                ObjectFailure::Object(describe_cs(&o), context(&e, &rule.name, None, &describe_cs(&o)))
+                            })?;
                             key.push(v.into_owned());
                         }
                         if key.iter().any(|v| v.is_null() || v.as_str() == Some("")) {
@@ -722,9 +829,11 @@ impl<'a> Sync<'a> {
                 let mut live = Vec::new();
                 for id in candidates {
                     if let Some(o) = self.work.cs(self.store, &conn.name, id)?
-                        && o.link.is_none() && !o.explicit_disconnector {
-                            live.push(id);
-                        }
+                        && o.link.is_none()
+                        && !o.explicit_disconnector
+                    {
+                        live.push(id);
+                    }
                 }
                 match live.as_slice() {
                     [] => continue,
@@ -732,7 +841,13 @@ impl<'a> Sync<'a> {
                     many => {
                         return Err(ObjectFailure::Object(
                             object.to_string(),
-                            format!("ambiguous join before provisioning in rule `{}`: {} objects of `{}.{}` match", rule.name, many.len(), conn.name, ty.name),
+                            format!(
+                                "ambiguous join before provisioning in rule `{}`: {} objects of `{}.{}` match",
+                                rule.name,
+                                many.len(),
+                                conn.name,
+                                ty.name
+                            ),
                         ));
                     }
                 }
@@ -741,10 +856,17 @@ impl<'a> Sync<'a> {
         Ok(None)
     }
 
-    fn dn(&mut self, e: &plan::Expr, values: &[Value], rule: &plan::OutboundRule, object: &str) -> Step<Option<String>> {
+    fn dn(
+        &mut self,
+        e: &plan::Expr,
+        values: &[Value],
+        rule: &plan::OutboundRule,
+        object: &str,
+    ) -> Step<Option<String>> {
         self.work.counters.rule_evaluations += 1;
         let env = ObjectEnv { values, plan: self.plan, store: self.store };
-        let v = eval(e, &env).map_err(|err| ObjectFailure::Object(object.to_string(), context(&err, &rule.name, Some("dn"), object)))?;
+        let v = eval(e, &env)
+            .map_err(|err| ObjectFailure::Object(object.to_string(), context(&err, &rule.name, Some("dn"), object)))?;
         Ok(v.as_str().map(str::to_string))
     }
 
@@ -768,7 +890,9 @@ impl<'a> Sync<'a> {
             let Some(attr) = ty.attributes.get(usize::from(flow.target)) else { continue };
             self.work.counters.rule_evaluations += 1;
             let env = ObjectEnv { values, plan: self.plan, store: self.store };
-            let v = eval_flow(&flow.value, &env).map_err(|e| ObjectFailure::Object(object.to_string(), context(&e, &rule.name, Some(&attr.name), object)))?;
+            let v = eval_flow(&flow.value, &env).map_err(|e| {
+                ObjectFailure::Object(object.to_string(), context(&e, &rule.name, Some(&attr.name), object))
+            })?;
             let v = match v {
                 FlowValue::Ignore => continue,
                 FlowValue::AuthoritativeNull => Value::Null,
@@ -796,9 +920,20 @@ impl<'a> Sync<'a> {
     }
 
     /// Records the differences between computed values and the object's as a pending export.
-    fn stage_changes(&mut self, cs: &mut CsObject, computed: Vec<(String, Value)>, dn: Option<String>, conn: &plan::Connector) -> bool {
+    fn stage_changes(
+        &mut self,
+        cs: &mut CsObject,
+        computed: Vec<(String, Value)>,
+        dn: Option<String>,
+        conn: &plan::Connector,
+    ) -> bool {
         let _ = conn;
-        let mut pending = cs.pending_export.take().unwrap_or(PendingExport { change: ExportChange::Update, new_dn: None, attributes: Vec::new(), failures: 0 });
+        let mut pending = cs.pending_export.take().unwrap_or(PendingExport {
+            change: ExportChange::Update,
+            new_dn: None,
+            attributes: Vec::new(),
+            failures: 0,
+        });
         if pending.change == ExportChange::Delete {
             cs.pending_export = Some(pending);
             return false;

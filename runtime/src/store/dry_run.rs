@@ -28,7 +28,8 @@ impl<'a, S: Store + ?Sized> DryRun<'a, S> {
 
 impl<S: Store + ?Sized> Store for DryRun<'_, S> {
     fn next_id(&self) -> Result<Id> {
-        let mut r = self.recorded.lock().map_err(|_| super::StoreError("the dry run was poisoned by a panic".to_string()))?;
+        let mut r =
+            self.recorded.lock().map_err(|_| super::StoreError("the dry run was poisoned by a panic".to_string()))?;
         r.0 -= 1;
         Ok(r.0)
     }
@@ -69,7 +70,8 @@ impl<S: Store + ?Sized> Store for DryRun<'_, S> {
         self.inner.runs()
     }
     fn commit(&self, batch: Batch) -> Result<()> {
-        let mut r = self.recorded.lock().map_err(|_| super::StoreError("the dry run was poisoned by a panic".to_string()))?;
+        let mut r =
+            self.recorded.lock().map_err(|_| super::StoreError("the dry run was poisoned by a panic".to_string()))?;
         r.1.push(batch);
         Ok(())
     }

@@ -50,7 +50,9 @@ impl Store for MemoryStore {
     }
 
     fn cs_by_anchor(&self, connector: &str, anchor: &str) -> Result<Option<Id>> {
-        self.with(|d| d.cs.values().find(|o| o.connector == connector && o.anchor.as_deref() == Some(anchor)).map(|o| o.id))
+        self.with(|d| {
+            d.cs.values().find(|o| o.connector == connector && o.anchor.as_deref() == Some(anchor)).map(|o| o.id)
+        })
     }
 
     fn cs_by_dn(&self, connector: &str, dn: &str) -> Result<Option<Id>> {
@@ -62,11 +64,15 @@ impl Store for MemoryStore {
     }
 
     fn pending_imports(&self, connector: &str) -> Result<Vec<Id>> {
-        self.with(|d| d.cs.values().filter(|o| o.connector == connector && o.pending_import.is_some()).map(|o| o.id).collect())
+        self.with(|d| {
+            d.cs.values().filter(|o| o.connector == connector && o.pending_import.is_some()).map(|o| o.id).collect()
+        })
     }
 
     fn pending_exports(&self, connector: &str) -> Result<Vec<Id>> {
-        self.with(|d| d.cs.values().filter(|o| o.connector == connector && o.pending_export.is_some()).map(|o| o.id).collect())
+        self.with(|d| {
+            d.cs.values().filter(|o| o.connector == connector && o.pending_export.is_some()).map(|o| o.id).collect()
+        })
     }
 
     fn disconnectors(&self, connector: &str) -> Result<Vec<Id>> {

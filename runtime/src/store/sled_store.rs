@@ -588,7 +588,8 @@ fn join_keys(object: &MvObject, indexed: &[String]) -> Result<Vec<Vec<u8>>> {
 }
 
 fn encode<T: Serialize + ?Sized>(key: &[u8], value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|e| StoreError(format!("cannot encode the value for key `{}`: {e}", show_key(key))))
+    serde_json::to_vec(value)
+        .map_err(|e| StoreError(format!("cannot encode the value for key `{}`: {e}", show_key(key))))
 }
 
 fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T> {
@@ -598,7 +599,11 @@ fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T> {
 
 fn decode_id(key: &[u8], bytes: &[u8]) -> Result<Id> {
     <[u8; 8]>::try_from(bytes).map(Id::from_be_bytes).map_err(|_| {
-        StoreError(format!("cannot decode the value under key `{}`: expected an 8-byte id, found {} bytes", show_key(key), bytes.len()))
+        StoreError(format!(
+            "cannot decode the value under key `{}`: expected an 8-byte id, found {} bytes",
+            show_key(key),
+            bytes.len()
+        ))
     })
 }
 
@@ -717,13 +722,7 @@ mod tests {
 
     /// Every key of the store except the format and id counter keys.
     fn data_keys(store: &SledStore) -> Vec<String> {
-        store
-            .db
-            .iter()
-            .keys()
-            .map(|key| show_key(&key.unwrap()))
-            .filter(|key| key != "v" && key != "n")
-            .collect()
+        store.db.iter().keys().map(|key| show_key(&key.unwrap())).filter(|key| key != "v" && key != "n").collect()
     }
 
     #[test]
@@ -821,7 +820,8 @@ mod tests {
     fn store_cs_indexes_follow_changes() {
         let store = SledStore::temporary().unwrap();
         let mut a = cs_object("hr", 1, None, "cn=Ann");
-        a.pending_export = Some(PendingExport { change: ExportChange::Add, new_dn: None, attributes: Vec::new(), failures: 0 });
+        a.pending_export =
+            Some(PendingExport { change: ExportChange::Add, new_dn: None, attributes: Vec::new(), failures: 0 });
         commit(&store, vec![put_cs(&a)]);
         assert_eq!(store.cs_by_dn("hr", "cn=ann").unwrap(), Some(1));
         assert_eq!(store.pending_exports("hr").unwrap(), vec![1]);
@@ -872,7 +872,8 @@ mod tests {
 
         // Deleting removes the object and every index entry.
         b.pending_import = Some(PendingImport { change: ImportChange::Delete, changed: Vec::new() });
-        b.pending_export = Some(PendingExport { change: ExportChange::Delete, new_dn: None, attributes: Vec::new(), failures: 0 });
+        b.pending_export =
+            Some(PendingExport { change: ExportChange::Delete, new_dn: None, attributes: Vec::new(), failures: 0 });
         commit(&store, vec![put_cs(&b)]);
         commit(
             &store,
@@ -888,7 +889,11 @@ mod tests {
         let store = SledStore::temporary().unwrap();
         let mut m = mv_object(
             1,
-            &[("mail", s("a@x")), ("proxy", Value::List(vec![s("smtp:a"), s("smtp:b"), Value::Null])), ("n", Value::Integer(4))],
+            &[
+                ("mail", s("a@x")),
+                ("proxy", Value::List(vec![s("smtp:a"), s("smtp:b"), Value::Null])),
+                ("n", Value::Integer(4)),
+            ],
         );
         let other = mv_object(2, &[("proxy", Value::List(vec![s("smtp:b")]))]);
         commit(&store, vec![put_mv(&m, &["mail", "proxy", "proxy"]), put_mv(&other, &["proxy"])]);
@@ -948,7 +953,10 @@ mod tests {
         assert_eq!(store.watermark("hr").unwrap().as_deref(), Some("2"));
 
         // Put then delete in one batch: gone, with its indexes; delete then put: present.
-        commit(&store, vec![put_cs(&a), Op::DeleteCs { connector: "hr".into(), id: 1 }, put_mv(&m, &["mail"]), Op::DeleteMv(5)]);
+        commit(
+            &store,
+            vec![put_cs(&a), Op::DeleteCs { connector: "hr".into(), id: 1 }, put_mv(&m, &["mail"]), Op::DeleteMv(5)],
+        );
         assert_eq!(store.cs("hr", 1).unwrap(), None);
         assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), None);
         assert_eq!(store.cs_by_anchor("hr", "E2").unwrap(), None);
@@ -1087,7 +1095,12 @@ mod tests {
                 batch.push(Op::PutCs(Box::new(object)));
             }
             for i in 0..CRASH_BATCH {
-                let mut object = cs_object(CRASH_CONNECTOR, store.next_id().unwrap(), Some(&crash_anchor(k, i)), &crash_dn(k, i, false));
+                let mut object = cs_object(
+                    CRASH_CONNECTOR,
+                    store.next_id().unwrap(),
+                    Some(&crash_anchor(k, i)),
+                    &crash_dn(k, i, false),
+                );
                 object.pending_import = Some(PendingImport { change: ImportChange::Add, changed: Vec::new() });
                 previous.push(object.clone());
                 batch.push(Op::PutCs(Box::new(object)));
