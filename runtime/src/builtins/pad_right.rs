@@ -28,30 +28,16 @@ pub const SIGNATURE: Signature = Signature {
     call: self::call,
 };
 
-use super::support::{char_len, opt_int, opt_str};
+use super::support::padding;
 use super::{Arg, CallError};
 use crate::value::Value;
 
-/// The longest text padding produces.
-const MAX_LENGTH: i64 = 1 << 20;
-
 /// `text` padded with `pad` to `length` characters (a missing `length` leaves it unchanged).
 fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    let pad = opt_str(args, 2, "pad")?.unwrap_or("");
-    let mut chars = pad.chars();
-    let (Some(pad), None) = (chars.next(), chars.next()) else {
-        return Err(CallError(format!("the pad {} is not one character", crate::value::quote(pad))));
-    };
-    let Some(text) = opt_str(args, 0, "text")? else {
-        return Ok(Value::String(String::new()));
-    };
-    let length = opt_int(args, 1, "length")?.unwrap_or(0);
-    if length > MAX_LENGTH {
-        return Err(CallError(format!("the length {length} is too large (at most {MAX_LENGTH})")));
-    }
-    let missing = usize::try_from(length.saturating_sub(char_len(text))).unwrap_or(0);
-    let padding: String = std::iter::repeat_n(pad, missing).collect();
-    Ok(Value::String(format!("{text}{padding}")))
+    Ok(Value::String(match padding(args)? {
+        Some((text, padding)) => format!("{text}{padding}"),
+        None => String::new(),
+    }))
 }
 
 #[cfg(test)]

@@ -88,6 +88,42 @@ pub fn char_len(text: &str) -> i64 {
     i64::try_from(text.chars().count()).unwrap_or(i64::MAX)
 }
 
+/// `text` mapped character by character (`ascii` maps ASCII-only text, most identity data,
+/// byte by byte into an exactly sized string); `Null` for a missing `text`.
+pub fn map_case(args: &[Arg<'_>], ascii: fn(&str) -> String, char: fn(char) -> char) -> Result<Value, CallError> {
+    Ok(opt_str(args, 0, "text")?.map_or(Value::Null, |t| {
+        if t.is_ascii() {
+            return Value::String(ascii(t));
+        }
+        let mut out = String::with_capacity(t.len());
+        out.extend(t.chars().map(char));
+        Value::String(out)
+    }))
+}
+
+/// The longest text padding produces.
+const MAX_PAD_LENGTH: i64 = 1 << 20;
+
+/// For `pad_left` and `pad_right`: the text and the padding that brings it to `length`
+/// characters; `None` for a missing text. `pad` must be one character and `length` at most
+/// 1,048,576; a missing `length` pads nothing.
+pub fn padding<'b>(args: &'b [Arg<'_>]) -> Result<Option<(&'b str, String)>, CallError> {
+    let pad = opt_str(args, 2, "pad")?.unwrap_or("");
+    let mut chars = pad.chars();
+    let (Some(pad), None) = (chars.next(), chars.next()) else {
+        return Err(CallError(format!("the pad {} is not one character", crate::value::quote(pad))));
+    };
+    let Some(text) = opt_str(args, 0, "text")? else {
+        return Ok(None);
+    };
+    let length = opt_int(args, 1, "length")?.unwrap_or(0);
+    if length > MAX_PAD_LENGTH {
+        return Err(CallError(format!("the length {length} is too large (at most {MAX_PAD_LENGTH})")));
+    }
+    let missing = usize::try_from(length.saturating_sub(char_len(text))).unwrap_or(0);
+    Ok(Some((text, std::iter::repeat_n(pad, missing).collect())))
+}
+
 /// The first instant .NET can represent (0001-01-01T00:00:00Z).
 pub const MIN_DATETIME: i64 = -62_135_596_800_000_000;
 /// The last instant .NET can represent (9999-12-31T23:59:59.999999Z).

@@ -21,22 +21,14 @@ pub const SIGNATURE: Signature = Signature {
     call: self::call,
 };
 
-use super::support::{upper_char, opt_str};
+use super::support::{map_case, upper_char};
 use super::{Arg, CallError};
 use crate::value::Value;
 
 /// Every character mapped on its own (simple case mapping, as .NET's invariant culture: `ß`
-/// stays `ß`, a final `Σ` becomes `σ`).
+/// stays `ß`).
 fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    Ok(opt_str(args, 0, "text")?.map_or(Value::Null, |t| {
-        // ASCII text (most identity data) maps byte by byte into an exactly sized string.
-        if t.is_ascii() {
-            return Value::String(t.to_ascii_uppercase());
-        }
-        let mut out = String::with_capacity(t.len());
-        out.extend(t.chars().map(upper_char));
-        Value::String(out)
-    }))
+    map_case(args, str::to_ascii_uppercase, upper_char)
 }
 
 #[cfg(test)]
