@@ -107,7 +107,7 @@ mod tests {
 /// are values, distinct from `Null` (`is_empty` and `is_null_or_empty` tell them apart). Whether an
 /// attribute was absent from an import or cleared by it is the engine's concern, not the
 /// evaluator's.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "lowercase")]
 pub enum Value {
     /// No value.

@@ -105,9 +105,20 @@ pub fn run(args: &PreviewArgs) -> Exit {
             }
         }
     }
+    let source = store.cs(&args.connector, id).ok().flatten();
+    // The metaverse object the source stays linked to is shown even when no value changes.
+    let linked = match cs_after.get(&(args.connector.clone(), id)) {
+        Some(after) => after.as_ref().and_then(|o| o.link),
+        None => source.as_ref().and_then(|o| o.link),
+    };
+    if let Some(mv_id) = linked
+        && !mv_after.contains_key(&mv_id)
+        && let Ok(Some(o)) = store.mv(mv_id)
+    {
+        mv_after.insert(mv_id, Some(o));
+    }
     let mut lines = Vec::new();
     let mut changes = Vec::new();
-    let source = store.cs(&args.connector, id).ok().flatten();
     let name = source.as_ref().map_or_else(|| args.key.clone(), describe_cs);
     lines.push(format!("preview of {name}: a full synchronization of this object; nothing is changed"));
     let rules_used: Vec<&String> = report.rules_used.iter().collect();

@@ -14,11 +14,12 @@ pub mod sync;
 use crate::eval::{Env, EvalError};
 use crate::model::{Counts, CsObject, Id, MvObject, ObjectIssue, StepRecord};
 use crate::plan::{self, Plan, TypeRef};
-use crate::store::{Batch, Op, Store, StoreError};
+use crate::store::{Batch, CsHeader, MvHeader, Op, Store, StoreError};
 use crate::value::Value;
 use smallvec::SmallVec;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::rc::Rc;
 
 /// How many objects a batch changes before it is committed.
 pub const BATCH_SIZE: usize = 500;
@@ -89,8 +90,10 @@ pub struct WorkCounters {
 /// The objects a batch has read and changed.
 #[derive(Debug, Default)]
 pub struct Work {
-    cs: BTreeMap<(String, Id), Option<CsObject>>,
-    mv: BTreeMap<Id, Option<MvObject>>,
+    /// Objects read or staged, by connector and id. Shared (`Rc`) so that reading one costs no
+    /// copy; a change stages a new version.
+    cs: HashMap<String, HashMap<Id, Option<Rc<CsObject>>>>,
+    mv: HashMap<Id, Option<Rc<MvObject>>>,
     dirty_cs: BTreeSet<(String, Id)>,
     dirty_mv: BTreeSet<Id>,
     /// Staged connector objects by (connector, anchor) and by (connector, lowercased DN).
@@ -103,51 +106,86 @@ pub struct Work {
 }
 
 impl Work {
-    /// A connector space object (this batch's version first).
-    pub fn cs(&mut self, store: &dyn Store, connector: &str, id: Id) -> Result<Option<CsObject>> {
-        let key = (connector.to_string(), id);
-        if let Some(o) = self.cs.get(&key) {
+    /// A connector space object (this batch's version first), to read.
+    pub fn cs_ref(&mut self, store: &dyn Store, connector: &str, id: Id) -> Result<Option<Rc<CsObject>>> {
+        if let Some(o) = self.cs.get(connector).and_then(|objects| objects.get(&id)) {
             return Ok(o.clone());
         }
         self.counters.store_reads += 1;
-        let o = store.cs(connector, id)?;
-        self.cs.insert(key, o.clone());
+        let o = store.cs(connector, id)?.map(Rc::new);
+        self.cs.entry(connector.to_string()).or_default().insert(id, o.clone());
         Ok(o)
+    }
+
+    /// A connector space object (this batch's version first), to change and stage again.
+    pub fn cs(&mut self, store: &dyn Store, connector: &str, id: Id) -> Result<Option<CsObject>> {
+        Ok(self.cs_ref(store, connector, id)?.map(|o| CsObject::clone(&o)))
+    }
+
+    /// A connector space object's header (this batch's version first): its anchor, DN and link
+    /// without its values.
+    pub fn cs_header(&mut self, store: &dyn Store, connector: &str, id: Id) -> Result<Option<CsHeader>> {
+        if let Some(o) = self.cs.get(connector).and_then(|objects| objects.get(&id)) {
+            return Ok(o.as_deref().map(CsHeader::of));
+        }
+        self.counters.store_reads += 1;
+        Ok(store.cs_header(connector, id)?)
+    }
+
+    /// A metaverse object's header (this batch's version first): its type and links.
+    pub fn mv_header(&mut self, store: &dyn Store, id: Id) -> Result<Option<MvHeader>> {
+        if let Some(o) = self.mv.get(&id) {
+            return Ok(o.as_deref().map(MvHeader::of));
+        }
+        self.counters.store_reads += 1;
+        Ok(store.mv_header(id)?)
+    }
+
+    /// The staged version of a connector space object, when the batch has one.
+    fn staged_cs(&self, connector: &str, id: Id) -> Option<&CsObject> {
+        self.cs.get(connector)?.get(&id)?.as_deref()
     }
 
     /// Stages a changed connector space object.
     pub fn put_cs(&mut self, o: CsObject) {
-        let key = (o.connector.clone(), o.id);
         if let Some(anchor) = &o.anchor {
             note_staged(&mut self.staged_by_anchor, &o.connector, anchor.clone(), o.id);
         }
         note_staged(&mut self.staged_by_dn, &o.connector, o.dn.to_ascii_lowercase(), o.id);
-        self.dirty_cs.insert(key.clone());
-        self.cs.insert(key, Some(o));
+        self.dirty_cs.insert((o.connector.clone(), o.id));
+        let objects = match self.cs.get_mut(&o.connector) {
+            Some(objects) => objects,
+            None => self.cs.entry(o.connector.clone()).or_default(),
+        };
+        objects.insert(o.id, Some(Rc::new(o)));
     }
 
     /// Stages the removal of a connector space object.
     pub fn delete_cs(&mut self, connector: &str, id: Id) {
-        let key = (connector.to_string(), id);
-        self.dirty_cs.insert(key.clone());
-        self.cs.insert(key, None);
+        self.dirty_cs.insert((connector.to_string(), id));
+        self.cs.entry(connector.to_string()).or_default().insert(id, None);
     }
 
-    /// A metaverse object (this batch's version first).
-    pub fn mv(&mut self, store: &dyn Store, id: Id) -> Result<Option<MvObject>> {
+    /// A metaverse object (this batch's version first), to read.
+    pub fn mv_ref(&mut self, store: &dyn Store, id: Id) -> Result<Option<Rc<MvObject>>> {
         if let Some(o) = self.mv.get(&id) {
             return Ok(o.clone());
         }
         self.counters.store_reads += 1;
-        let o = store.mv(id)?;
+        let o = store.mv(id)?.map(Rc::new);
         self.mv.insert(id, o.clone());
         Ok(o)
+    }
+
+    /// A metaverse object (this batch's version first), to change and stage again.
+    pub fn mv(&mut self, store: &dyn Store, id: Id) -> Result<Option<MvObject>> {
+        Ok(self.mv_ref(store, id)?.map(|o| MvObject::clone(&o)))
     }
 
     /// Stages a changed metaverse object.
     pub fn put_mv(&mut self, o: MvObject) {
         self.dirty_mv.insert(o.id);
-        self.mv.insert(o.id, Some(o));
+        self.mv.insert(o.id, Some(Rc::new(o)));
     }
 
     /// Stages the removal of a metaverse object.
@@ -162,8 +200,8 @@ impl Work {
         let by_anchor = self.staged_by_anchor.get(&(connector.to_string(), key.to_string()));
         let by_dn = self.staged_by_dn.get(&(connector.to_string(), key.to_ascii_lowercase()));
         let staged = by_anchor.into_iter().chain(by_dn).flatten().copied().filter(|id| {
-            matches!(self.cs.get(&(connector.to_string(), *id)), Some(Some(o))
-                if o.anchor.as_deref() == Some(key) || o.dn.eq_ignore_ascii_case(key))
+            self.staged_cs(connector, *id)
+                .is_some_and(|o| o.anchor.as_deref() == Some(key) || o.dn.eq_ignore_ascii_case(key))
         });
         if let Some(id) = staged.min() {
             return Ok(Some(id));
@@ -184,7 +222,7 @@ impl Work {
     }
 
     fn still_matches(&mut self, store: &dyn Store, connector: &str, id: Id, key: &str) -> Result<bool> {
-        Ok(match self.cs(store, connector, id)? {
+        Ok(match self.cs_header(store, connector, id)? {
             Some(o) => o.anchor.as_deref() == Some(key) || o.dn.eq_ignore_ascii_case(key),
             None => false,
         })
@@ -197,7 +235,7 @@ impl Work {
         // Objects changed in this batch: their stored index entries may be stale.
         for id in &self.dirty_mv {
             found.remove(id);
-            if let Some(Some(o)) = self.mv.get(id)
+            if let Some(Some(o)) = self.mv.get(id).map(Option::as_deref)
                 && o.object_type == object_type
                 && o.attributes.get(attr).is_some_and(|v| v.values().contains(value))
             {
@@ -220,24 +258,26 @@ impl Work {
     /// Writes every change in one atomic, durable batch and forgets the objects read.
     pub fn commit(&mut self, store: &dyn Store, plan: &Plan) -> Result<()> {
         let mut batch = Batch::new();
-        for key in std::mem::take(&mut self.dirty_cs) {
-            match self.cs.get(&key) {
-                Some(Some(o)) => batch.push(Op::PutCs(Box::new(o.clone()))),
-                _ => batch.push(Op::DeleteCs { connector: key.0.clone(), id: key.1 }),
+        // The read cache is forgotten: staged objects move into the batch (a copy only when a
+        // caller still holds a reference).
+        let mut cs = std::mem::take(&mut self.cs);
+        let mut mv = std::mem::take(&mut self.mv);
+        for (connector, id) in std::mem::take(&mut self.dirty_cs) {
+            match cs.get_mut(&connector).and_then(|objects| objects.remove(&id)).flatten() {
+                Some(o) => batch.push(Op::PutCs(Box::new(Rc::unwrap_or_clone(o)))),
+                None => batch.push(Op::DeleteCs { connector, id }),
             }
         }
         for id in std::mem::take(&mut self.dirty_mv) {
-            match self.mv.get(&id) {
-                Some(Some(o)) => {
+            match mv.remove(&id).flatten() {
+                Some(o) => {
                     let indexed = join_keys(plan, &o.object_type);
-                    batch.push(Op::PutMv(Box::new(o.clone()), indexed));
+                    batch.push(Op::PutMv(Box::new(Rc::unwrap_or_clone(o)), indexed));
                 }
-                _ => batch.push(Op::DeleteMv(id)),
+                None => batch.push(Op::DeleteMv(id)),
             }
         }
         batch.ops.append(&mut self.extra);
-        self.cs.clear();
-        self.mv.clear();
         self.staged_by_anchor.clear();
         self.staged_by_dn.clear();
         if !batch.is_empty() {

@@ -24,7 +24,8 @@ use crate::model::{
 use crate::plan::{self, Deletion, Deprovision, Merge, Plan, TypeRef};
 use crate::store::Store;
 use crate::value::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 /// The state of one synchronization step.
 pub struct Sync<'a> {
@@ -296,7 +297,7 @@ impl<'a> Sync<'a> {
             let Some((first_attr, first_value)) = wanted.first().cloned() else { continue };
             let mut candidates = Vec::new();
             for candidate in self.work.mv_find(self.store, &mv_type.name, &first_attr, &first_value)? {
-                let Some(mv) = self.work.mv(self.store, candidate)? else { continue };
+                let Some(mv) = self.work.mv_ref(self.store, candidate)? else { continue };
                 let all =
                     wanted.iter().all(|(a, v)| mv.attributes.get(a).is_some_and(|have| have.values().contains(v)));
                 let taken = mv.links.iter().any(|l| l.connector == o.connector && l.cs != o.id);
@@ -437,10 +438,15 @@ impl<'a> Sync<'a> {
         targets.sort_unstable();
         targets.dedup();
         let mut any = false;
+        // Each contributing object is read, laid out in slots and scoped once, whatever the
+        // number of attributes it contributes to.
+        let mut inputs: Vec<(Link, Option<Input<'_>>)> = Vec::new();
+        let mut scoped: HashMap<(u16, Id), bool> = HashMap::new();
         for slot in targets {
             let Some(attr) = mv_type.attributes.get(usize::from(slot)) else { continue };
             let Some(contributions) = mv_type.precedence.get(usize::from(slot)) else { continue };
             let mut union: Vec<Value> = Vec::new();
+            let mut in_union: HashSet<Value> = HashSet::new();
             let mut any_union = false;
             let mut winner: Option<(Value, Lineage)> = None;
             let mut ignored = false;
@@ -449,28 +455,48 @@ impl<'a> Sync<'a> {
                 let Some(flow) = rule.flows.get(usize::from(c.flow)) else { continue };
                 let Some(conn) = self.plan.connectors.get(usize::from(rule.connector)) else { continue };
                 let Some(ty) = conn.objects.get(usize::from(rule.object)) else { continue };
-                let links: Vec<Link> = mv.links.iter().filter(|l| l.connector == conn.name).cloned().collect();
-                for l in links {
-                    let cs = if l.cs == source.id {
-                        Some(source.clone())
-                    } else {
-                        self.work.cs(self.store, &l.connector, l.cs)?
+                for l in mv.links.iter().filter(|l| l.connector == conn.name) {
+                    let at = match inputs.iter().position(|(have, _)| have == l) {
+                        Some(at) => at,
+                        None => {
+                            let cs = if l.cs == source.id {
+                                Some(Shared::Borrowed(source))
+                            } else {
+                                self.work.cs_ref(self.store, &l.connector, l.cs)?.map(Shared::Rc)
+                            };
+                            let input = cs.map(|cs| {
+                                let values = match self.cs_type(&cs) {
+                                    Some((_, _, t)) => slots(&t.attributes, &cs.attributes),
+                                    None => Vec::new(),
+                                };
+                                (cs, values)
+                            });
+                            inputs.push((l.clone(), input));
+                            inputs.len() - 1
+                        }
                     };
-                    let Some(cs) = cs else { continue };
+                    let Some((_, Some((cs, values)))) = inputs.get(at) else { continue };
                     if cs.object_type != ty.name {
                         continue;
                     }
-                    let values = slots(&ty.attributes, &cs.attributes);
-                    if !self.holds(rule.scope.as_ref(), &values, &rule.name, &cs)? {
+                    let in_scope = match scoped.get(&(c.rule, cs.id)) {
+                        Some(known) => *known,
+                        None => {
+                            let holds = self.holds(rule.scope.as_ref(), values, &rule.name, cs)?;
+                            scoped.insert((c.rule, cs.id), holds);
+                            holds
+                        }
+                    };
+                    if !in_scope {
                         continue;
                     }
                     self.work.counters.rule_evaluations += 1;
                     self.report.rules_used.insert(rule.name.clone());
-                    let env = ObjectEnv { values: &values, plan: self.plan, store: self.store };
+                    let env = ObjectEnv { values, plan: self.plan, store: self.store };
                     let out = eval_flow(&flow.value, &env).map_err(|e| {
                         ObjectFailure::Object(
-                            describe_cs(&cs),
-                            context(&e, &rule.name, Some(&attr.name), &describe_cs(&cs)),
+                            describe_cs(cs),
+                            context(&e, &rule.name, Some(&attr.name), &describe_cs(cs)),
                         )
                     })?;
                     let lineage =
@@ -484,14 +510,14 @@ impl<'a> Sync<'a> {
                             break 'contributions;
                         }
                         FlowValue::Value(v) => {
-                            let v = self.translate_inbound(v.into_owned(), flow.references, &cs)?;
+                            let v = self.translate_inbound(v.into_owned(), flow.references, cs)?;
                             if v.values().is_empty() {
                                 continue;
                             }
                             if c.union {
                                 any_union = true;
                                 for item in v.values() {
-                                    if !union.contains(item) {
+                                    if in_union.insert(item.clone()) {
                                         union.push(item.clone());
                                     }
                                 }
@@ -517,26 +543,25 @@ impl<'a> Sync<'a> {
                     None => Some(Value::Null),
                 }
             };
-            if let Some(v) = new_value {
-                let old = mv.attributes.get(&attr.name).cloned().unwrap_or(Value::Null);
-                if old != v {
-                    any = true;
-                    if v.is_null() {
-                        mv.attributes.remove(&attr.name);
-                        mv.lineage.remove(&attr.name);
-                    } else {
-                        mv.attributes.insert(attr.name.clone(), v);
-                        if let Some((_, lineage)) = winner {
-                            mv.lineage.insert(attr.name.clone(), lineage);
-                        }
+            if let Some(v) = new_value
+                && mv.attributes.get(&attr.name).unwrap_or(&Value::Null) != &v
+            {
+                any = true;
+                if v.is_null() {
+                    mv.attributes.remove(&attr.name);
+                    mv.lineage.remove(&attr.name);
+                } else {
+                    mv.attributes.insert(attr.name.clone(), v);
+                    if let Some((_, lineage)) = winner {
+                        mv.lineage.insert(attr.name.clone(), lineage);
                     }
                 }
             }
         }
         if any {
             self.report.counts.updates += 1;
+            self.work.put_mv(mv);
         }
-        self.work.put_mv(mv);
         Ok(())
     }
 
@@ -552,12 +577,15 @@ impl<'a> Sync<'a> {
         for item in v.values() {
             let (Value::Reference(key) | Value::String(key)) = item else { continue };
             let Some(id) = self.work.cs_by_key(self.store, &name, key)? else { continue };
-            let Some(mut target) = self.work.cs(self.store, &name, id)? else { continue };
+            let Some(target) = self.work.cs_header(self.store, &name, id)? else { continue };
             match target.link {
                 Some(mv) => out.push(Value::Reference(mv.to_string())),
                 None => {
                     let referrer = Link { connector: source.connector.clone(), cs: source.id };
-                    if target.id != source.id && !target.referrers.contains(&referrer) {
+                    if let Some(mut target) = self.work.cs(self.store, &name, id)?
+                        && target.id != source.id
+                        && !target.referrers.contains(&referrer)
+                    {
                         target.referrers.push(referrer);
                         self.work.put_cs(target);
                     }
@@ -585,10 +613,10 @@ impl<'a> Sync<'a> {
         for item in v.values() {
             let (Value::Reference(key) | Value::String(key)) = item else { continue };
             let Ok(id) = key.parse::<Id>() else { continue };
-            let Some(mv) = self.work.mv(self.store, id)? else { continue };
+            let Some(mv) = self.work.mv_header(self.store, id)? else { continue };
             for l in mv.links.iter().filter(|l| l.connector == connector.name) {
-                if let Some(target) = self.work.cs(self.store, &l.connector, l.cs)? {
-                    let text = if by_anchor { target.anchor.clone() } else { Some(target.dn.clone()) };
+                if let Some(target) = self.work.cs_header(self.store, &l.connector, l.cs)? {
+                    let text = if by_anchor { target.anchor } else { Some(target.dn) };
                     if let Some(t) = text {
                         out.push(Value::Reference(t));
                     }
@@ -980,4 +1008,24 @@ fn key_text(v: &Value) -> Option<String> {
 /// Marks an object pending import again (used by tests to force a delta).
 pub fn touch(o: &mut CsObject) {
     o.pending_import = Some(PendingImport { change: ImportChange::Update, changed: Vec::new() });
+}
+
+/// A contributing object and its values in slots.
+type Input<'s> = (Shared<'s, CsObject>, Vec<Value>);
+
+/// An object the caller lends or the batch shares.
+enum Shared<'s, T> {
+    Borrowed(&'s T),
+    Rc(Rc<T>),
+}
+
+impl<T> std::ops::Deref for Shared<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        match self {
+            Shared::Borrowed(t) => t,
+            Shared::Rc(t) => t,
+        }
+    }
 }

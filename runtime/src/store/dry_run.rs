@@ -36,6 +36,9 @@ impl<S: Store + ?Sized> Store for DryRun<'_, S> {
     fn cs(&self, connector: &str, id: Id) -> Result<Option<CsObject>> {
         self.inner.cs(connector, id)
     }
+    fn cs_header(&self, connector: &str, id: Id) -> Result<Option<super::CsHeader>> {
+        self.inner.cs_header(connector, id)
+    }
     fn cs_by_anchor(&self, connector: &str, anchor: &str) -> Result<Option<Id>> {
         self.inner.cs_by_anchor(connector, anchor)
     }
@@ -56,6 +59,9 @@ impl<S: Store + ?Sized> Store for DryRun<'_, S> {
     }
     fn mv(&self, id: Id) -> Result<Option<MvObject>> {
         self.inner.mv(id)
+    }
+    fn mv_header(&self, id: Id) -> Result<Option<super::MvHeader>> {
+        self.inner.mv_header(id)
     }
     fn mv_ids(&self) -> Result<Vec<Id>> {
         self.inner.mv_ids()

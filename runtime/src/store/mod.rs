@@ -8,10 +8,12 @@
 
 pub mod dry_run;
 pub mod memory;
+pub mod record;
 pub mod sled_store;
 
 use crate::model::{CsObject, Id, MvObject, RunRecord};
 use crate::value::Value;
+pub use record::{CsHeader, MvHeader};
 use std::fmt;
 
 /// A store operation failed (I/O, corruption). The engine stops the step; the data already
@@ -89,6 +91,11 @@ pub trait Store {
     fn next_id(&self) -> Result<Id>;
     /// A connector space object.
     fn cs(&self, connector: &str, id: Id) -> Result<Option<CsObject>>;
+    /// What a connector space object's header says (type, anchor, DN, link, kind, pending flags),
+    /// without its values: what reference translation and index upkeep read.
+    fn cs_header(&self, connector: &str, id: Id) -> Result<Option<CsHeader>> {
+        Ok(self.cs(connector, id)?.map(|o| CsHeader::of(&o)))
+    }
     /// The connector space object with this anchor (anchors are unique within a connector).
     fn cs_by_anchor(&self, connector: &str, anchor: &str) -> Result<Option<Id>>;
     /// The connector space object with this DN (compared case-insensitively).
@@ -103,6 +110,10 @@ pub trait Store {
     fn disconnectors(&self, connector: &str) -> Result<Vec<Id>>;
     /// A metaverse object.
     fn mv(&self, id: Id) -> Result<Option<MvObject>>;
+    /// What a metaverse object's header says (type and links), without its values.
+    fn mv_header(&self, id: Id) -> Result<Option<MvHeader>> {
+        Ok(self.mv(id)?.map(|o| MvHeader::of(&o)))
+    }
     /// Every metaverse object id, in id order.
     fn mv_ids(&self) -> Result<Vec<Id>>;
     /// The metaverse objects of `object_type` whose indexed attribute `attr` holds `value` (one of

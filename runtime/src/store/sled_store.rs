@@ -8,15 +8,14 @@
 //!
 //! | key                                          | value                            |
 //! |----------------------------------------------|----------------------------------|
-//! | `v`                                          | the store format (`1`, as text)  |
+//! | `v`                                          | the store format (`2`, as text)  |
 //! | `n`                                          | the end of the reserved id block |
-//! | `c/<connector>\0<id>`                        | [`CsObject`] (JSON)              |
+//! | `c/<connector>\0<id>`                        | [`CsObject`]: header, JSON ([`record`](super::record)) |
 //! | `a/<connector>\0<anchor>`                    | id                               |
 //! | `d/<connector>\0<lower-cased DN>`            | id                               |
 //! | `pi/<connector>\0<id>`, `pe/<connector>\0<id>` | empty (pending import / export) |
 //! | `dc/<connector>\0<id>` | empty (staging objects not joined: disconnectors) |
-//! | `m/<id>`                                     | [`MvObject`] (JSON)              |
-//! | `mi/<id>`                                    | its indexed attributes (JSON)    |
+//! | `m/<id>`                                     | [`MvObject`]: header (with its join keys), JSON |
 //! | `x/<type>\0<attribute>\0<value JSON>\0<id>`  | empty (join index, per value)    |
 //! | `w/<connector>`                              | watermark (JSON string)          |
 //! | `r/<run id>`                                 | [`RunRecord`] (JSON)             |
@@ -24,7 +23,8 @@
 //! `commit` first collapses the batch to the final state of every object it touches (a later
 //! write wins), then diffs each object against its stored version: stale index entries are
 //! removed, new ones added, unchanged ones left alone (an update that keeps its anchor and DN
-//! writes one key). All removals go into the sled batch before all insertions (a sled batch keeps
+//! writes one key). The diff reads only the stored object's header (anchor, DN, flags; a
+//! metaverse object's join keys), never its values. All removals go into the sled batch before all insertions (a sled batch keeps
 //! the last write per key), so an anchor that moves from one object to another in one batch ends
 //! up pointing at its new owner. Anchor and DN entries are removed only while they still point at
 //! the object being changed. A value that does not decode is an error naming its key, and a
@@ -34,6 +34,7 @@
 //! before any id of it is returned, so a crash loses at most the rest of a block, never reuses an
 //! id.
 
+use super::record::{self, CsHeader, MvHeader};
 use super::{Batch, Op, Result, Store, StoreError};
 use crate::model::{CsObject, Id, MvObject, RunRecord};
 use crate::value::Value;
@@ -45,7 +46,7 @@ use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 /// The on-disk format this code reads and writes; a store of another format is refused.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// How many ids one durable counter write reserves.
 pub const ID_BLOCK: u64 = 1_000;
 /// The first id of a new store (0 is never handed out).
@@ -60,20 +61,18 @@ const PENDING_IMPORT: &[u8] = b"pi/";
 const PENDING_EXPORT: &[u8] = b"pe/";
 const DISCONNECTOR: &[u8] = b"dc/";
 const MV: &[u8] = b"m/";
-const MV_INDEXED: &[u8] = b"mi/";
 const JOIN: &[u8] = b"x/";
 const WATERMARK: &[u8] = b"w/";
 const RUN: &[u8] = b"r/";
 /// Prefixes of keys that end with a big-endian id, and whether a NUL separates it from names
 /// (used to show keys in errors).
-const ID_KEYED: [(&[u8], bool); 8] = [
+const ID_KEYED: [(&[u8], bool); 7] = [
     (CS, true),
     (PENDING_IMPORT, true),
     (PENDING_EXPORT, true),
     (DISCONNECTOR, true),
     (JOIN, true),
     (MV, false),
-    (MV_INDEXED, false),
     (RUN, false),
 ];
 
@@ -225,14 +224,22 @@ impl SledStore {
         Ok(())
     }
 
+    /// A stored connector space object's header.
+    fn stored_cs_header(&self, key: &[u8]) -> Result<Option<CsHeader>> {
+        self.get(key)?.map(|bytes| record::cs_header(&bytes).map_err(|e| undecodable(key, &e))).transpose()
+    }
+
     /// Adds the writes for one connector space object's new state (`None`: deleted).
     fn write_cs(&self, connector: &str, id: Id, new: Option<&CsObject>, writes: &mut Writes) -> Result<()> {
         let key = cs_key(connector, id);
-        let old: Option<CsObject> = self.get_decoded(&key)?;
-        let old_index = old.as_ref().map(CsIndex::of).unwrap_or_default();
-        let new_index = new.map(CsIndex::of).unwrap_or_default();
+        let old = self.stored_cs_header(&key)?;
+        let old_index = old.as_ref().map(|h| CsIndex::of(connector, h)).unwrap_or_default();
+        let new_index = new.map(|o| CsIndex::of(connector, &CsHeader::of(o))).unwrap_or_default();
         match new {
-            Some(object) => writes.insert(key.clone(), encode(&key, object)?),
+            Some(object) => {
+                let bytes = record::encode_cs(object).map_err(|e| unencodable(&key, &e))?;
+                writes.insert(key.clone(), bytes);
+            }
             None if old.is_some() => writes.removes.push(key),
             None => {}
         }
@@ -265,41 +272,34 @@ impl SledStore {
     /// Adds the writes for one metaverse object's new state (`None`: deleted).
     fn write_mv(&self, id: Id, new: Option<&(MvObject, Vec<String>)>, writes: &mut Writes) -> Result<()> {
         let key = id_key(MV, id);
-        let index_key = id_key(MV_INDEXED, id);
-        let old: Option<MvObject> = self.get_decoded(&key)?;
-        let old_indexed: Option<Vec<String>> = self.get_decoded(&index_key)?;
-        let old_joins: BTreeSet<Vec<u8>> = match &old {
-            Some(old) => join_keys(old, old_indexed.as_deref().unwrap_or_default())?.into_iter().collect(),
-            None => BTreeSet::new(),
+        let old = match self.get(&key)? {
+            Some(bytes) => Some(record::mv_header(&bytes).map_err(|e| undecodable(&key, &e))?),
+            None => None,
         };
-        let new_joins: BTreeSet<Vec<u8>> = match new {
-            Some((object, indexed)) => join_keys(object, indexed)?.into_iter().collect(),
-            None => BTreeSet::new(),
+        let old_joins: BTreeSet<Vec<u8>> =
+            old.as_ref().map(|(_, keys)| keys.iter().cloned().collect()).unwrap_or_default();
+        let new_joins: Vec<Vec<u8>> = match new {
+            Some((object, indexed)) => {
+                let mut keys = join_keys(object, indexed)?;
+                keys.sort();
+                keys.dedup();
+                keys
+            }
+            None => Vec::new(),
         };
         // Join entries end with the object's id: no other object can own them.
-        writes.removes.extend(old_joins.difference(&new_joins).cloned());
-        for join in new_joins.difference(&old_joins) {
+        let kept: BTreeSet<&Vec<u8>> = new_joins.iter().collect();
+        writes.removes.extend(old_joins.iter().filter(|k| !kept.contains(k)).cloned());
+        for join in new_joins.iter().filter(|k| !old_joins.contains(*k)) {
             writes.insert(join.clone(), Vec::new());
         }
         match new {
-            Some((object, indexed)) => {
-                writes.insert(key.clone(), encode(&key, object)?);
-                if indexed.is_empty() {
-                    if old_indexed.is_some() {
-                        writes.removes.push(index_key);
-                    }
-                } else if old_indexed.as_ref() != Some(indexed) {
-                    writes.insert(index_key.clone(), encode(&index_key, indexed)?);
-                }
+            Some((object, _)) => {
+                let bytes = record::encode_mv(object, &new_joins).map_err(|e| unencodable(&key, &e))?;
+                writes.insert(key, bytes);
             }
-            None => {
-                if old.is_some() {
-                    writes.removes.push(key);
-                }
-                if old_indexed.is_some() {
-                    writes.removes.push(index_key);
-                }
-            }
+            None if old.is_some() => writes.removes.push(key),
+            None => {}
         }
         Ok(())
     }
@@ -346,13 +346,13 @@ struct CsIndex {
 }
 
 impl CsIndex {
-    fn of(object: &CsObject) -> CsIndex {
+    fn of(connector: &str, h: &CsHeader) -> CsIndex {
         CsIndex {
-            anchor: object.anchor.as_deref().map(|anchor| connector_key(ANCHOR, &object.connector, anchor.as_bytes())),
-            dn: Some(connector_key(DN, &object.connector, object.dn.to_lowercase().as_bytes())),
-            pending_import: object.pending_import.is_some(),
-            pending_export: object.pending_export.is_some(),
-            disconnector: object.link.is_none() && object.kind == crate::model::CsKind::Staging,
+            anchor: h.anchor.as_deref().map(|anchor| connector_key(ANCHOR, connector, anchor.as_bytes())),
+            dn: Some(connector_key(DN, connector, h.dn.to_lowercase().as_bytes())),
+            pending_import: h.pending_import,
+            pending_export: h.pending_export,
+            disconnector: h.link.is_none() && h.kind == crate::model::CsKind::Staging,
         }
     }
 }
@@ -377,7 +377,12 @@ impl Store for SledStore {
     }
 
     fn cs(&self, connector: &str, id: Id) -> Result<Option<CsObject>> {
-        self.get_decoded(&cs_key(connector, id))
+        let key = cs_key(connector, id);
+        self.get(&key)?.map(|bytes| record::body(&bytes).map_err(|e| undecodable(&key, &e))).transpose()
+    }
+
+    fn cs_header(&self, connector: &str, id: Id) -> Result<Option<CsHeader>> {
+        self.stored_cs_header(&cs_key(connector, id))
     }
 
     fn cs_by_anchor(&self, connector: &str, anchor: &str) -> Result<Option<Id>> {
@@ -423,7 +428,15 @@ impl Store for SledStore {
     }
 
     fn mv(&self, id: Id) -> Result<Option<MvObject>> {
-        self.get_decoded(&id_key(MV, id))
+        let key = id_key(MV, id);
+        self.get(&key)?.map(|bytes| record::body(&bytes).map_err(|e| undecodable(&key, &e))).transpose()
+    }
+
+    fn mv_header(&self, id: Id) -> Result<Option<MvHeader>> {
+        let key = id_key(MV, id);
+        self.get(&key)?
+            .map(|bytes| record::mv_header(&bytes).map(|(h, _)| h).map_err(|e| undecodable(&key, &e)))
+            .transpose()
     }
 
     fn mv_ids(&self) -> Result<Vec<Id>> {
@@ -595,6 +608,14 @@ fn encode<T: Serialize + ?Sized>(key: &[u8], value: &T) -> Result<Vec<u8>> {
 fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T> {
     serde_json::from_slice(bytes)
         .map_err(|e| StoreError(format!("cannot decode the value under key `{}`: {e}", show_key(key))))
+}
+
+fn undecodable(key: &[u8], why: &str) -> StoreError {
+    StoreError(format!("cannot decode the value under key `{}`: {why}", show_key(key)))
+}
+
+fn unencodable(key: &[u8], why: &str) -> StoreError {
+    StoreError(format!("cannot encode the value for key `{}`: {why}", show_key(key)))
 }
 
 fn decode_id(key: &[u8], bytes: &[u8]) -> Result<Id> {
