@@ -160,7 +160,11 @@ pub fn capability_value(kind: &KindSpec, connector: &ast::Connector, name: &str)
 pub fn connector_schema<'db>(item: Item<'db>, c: &ast::Connector) -> ConnectorSchema<'db> {
     let kind = registry::kind(&c.kind.text);
     let dn_style = kind.and_then(|k| capability_value(k, c, "dn_style")).unwrap_or_else(|| "none".into());
-    let delta_import = kind.and_then(|k| capability_value(k, c, "delta_import")).is_some_and(|v| v == "true");
+    // File kinds import deltas from the change file `delta_path` names.
+    let change_file = kind.is_some_and(|k| k.options.iter().any(|o| o.name == "delta_path"))
+        && c.settings.iter().any(|s| s.name.text == "delta_path");
+    let delta_import =
+        change_file || kind.and_then(|k| capability_value(k, c, "delta_import")).is_some_and(|v| v == "true");
     let mut objects = BTreeMap::new();
     for o in &c.objects {
         objects.entry(o.name.text.clone()).or_insert_with(|| type_schema(item, o.name.span, &o.attributes));

@@ -326,6 +326,23 @@ fn the_main_job_runs_the_example_end_to_end_and_appears_in_status() {
     let one = metasync(&["status", &rules, "--run", "1"]);
     assert!(stdout(&one).contains("run 1"));
     assert_eq!(metasync(&["status", &rules, "--run", "9"]).status.code(), Some(2));
+    // HR appends a change to its change log: the hourly profile imports, synchronizes and exports
+    // only that, and a second hourly run has nothing to do.
+    let log = dir.join("data/hr.changes.csv");
+    let mut text = std::fs::read_to_string(&log).unwrap_or_default();
+    text.push_str("update,1003,María,García,,FIN,Chief Financial Officer and Treasurer,1001,employee,active,+1 555 0102,HQ-5,2017-01-09T00:00:00Z,\n");
+    let _ = std::fs::write(&log, text);
+    let hourly = metasync(&["run", &rules, "--profile", "hourly", "--format", "json"]);
+    assert_eq!(hourly.status.code(), Some(0), "{}", String::from_utf8_lossy(&hourly.stderr));
+    let record: serde_json::Value = serde_json::from_str(&stdout(&hourly)).unwrap_or_default();
+    assert_eq!(record["steps"][0]["counts"]["updates"], 1, "{record:#}");
+    assert_eq!(record["steps"][2]["counts"]["exports"], 1, "{record:#}");
+    let ldif = std::fs::read_to_string(dir.join("data/directory.ldif")).unwrap_or_default();
+    assert!(ldif.contains("title: Chief Financial Officer and Treasurer"), "{ldif}");
+    let again = metasync(&["run", &rules, "--profile", "hourly", "--format", "json"]);
+    let record: serde_json::Value = serde_json::from_str(&stdout(&again)).unwrap_or_default();
+    assert_eq!(record["steps"][0]["counts"]["updates"], 0, "the watermark moved past the change: {record:#}");
+    assert_eq!(record["steps"][2]["counts"]["exports"], 0, "{record:#}");
     // A single step, and a step naming an unknown connector.
     let step = metasync(&["run", &rules, "--step", "delta sync hr"]);
     assert_eq!(step.status.code(), Some(0), "{}", String::from_utf8_lossy(&step.stderr));

@@ -130,8 +130,10 @@ pub fn group_size(k: usize, people: usize) -> usize {
 pub const HR_HEADER: &str = "employeeId,givenName,middleName,surname,preferredName,department,division,costCenter,title,\
 managerId,employeeType,status,workPhone,mobile,location,city,country,hireDate,terminationDate,personalEmail";
 
-/// One person's HR row; `version` changes the title (a later version of the same person).
-pub fn hr_row(i: usize, version: usize, rng: &mut Rng) -> String {
+/// One person's HR row, the same for the same seed and person; `version` changes the title (a
+/// later version of the same person).
+pub fn hr_row(i: usize, version: usize, seed: u64) -> String {
+    let rng = &mut Rng::new(seed ^ (i as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let given = rng.pick(GIVEN);
     let surname = rng.pick(SURNAMES);
     let middle = if rng.chance(30) { rng.pick(GIVEN) } else { "" };
@@ -182,6 +184,26 @@ pub fn group_members(k: usize, people: usize, rng: &mut Rng) -> Vec<usize> {
     order
 }
 
+/// Appends `changes` people's new titles to the HR change log (people spread over the file).
+pub fn hr_changes(dir: &Path, people: usize, changes: usize, version: usize, seed: u64) -> io::Result<()> {
+    let mut log = std::fs::OpenOptions::new().append(true).open(dir.join("data/hr.changes.csv"))?;
+    let mut text = String::new();
+    let step = (people / changes.max(1)).max(1);
+    for i in (0..people).step_by(step).take(changes) {
+        let _ = writeln!(text, "update,{}", hr_row(i, version, seed));
+    }
+    log.write_all(text.as_bytes())
+}
+
+/// Appends one member to group `k` in the group change log (an update of `memberIds`).
+pub fn add_member(dir: &Path, k: usize, members: &[usize], new: usize) -> io::Result<()> {
+    let mut log = std::fs::OpenOptions::new().append(true).open(dir.join("data/groups.changes.jsonl"))?;
+    let mut ids: Vec<String> = members.iter().map(|&m| employee_id(m)).collect();
+    ids.push(employee_id(new));
+    let line = serde_json::json!({ "changeType": "update", "groupId": group_id(k), "memberIds": ids });
+    writeln!(log, "{line}")
+}
+
 /// One group's JSON line.
 pub fn group_line(k: usize, members: &[usize]) -> String {
     let ids: Vec<String> = members.iter().map(|&m| employee_id(m)).collect();
@@ -197,7 +219,7 @@ pub fn group_line(k: usize, members: &[usize]) -> String {
 }
 
 /// What was generated.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Generated {
     /// People (HR rows).
     pub people: usize,
@@ -205,6 +227,8 @@ pub struct Generated {
     pub groups: usize,
     /// Group memberships.
     pub memberships: usize,
+    /// The members of the largest group.
+    pub largest: Vec<usize>,
 }
 
 /// Writes `data/hr.csv`, `data/groups.jsonl` and an empty `data/directory.ldif` under `dir`.
@@ -215,21 +239,28 @@ pub fn generate(dir: &Path, people: usize, seed: u64) -> io::Result<Generated> {
     let mut hr = BufWriter::new(std::fs::File::create(data.join("hr.csv"))?);
     writeln!(hr, "{HR_HEADER}")?;
     for i in 0..people {
-        writeln!(hr, "{}", hr_row(i, 0, &mut rng))?;
+        writeln!(hr, "{}", hr_row(i, 0, seed))?;
     }
     hr.flush()?;
     let mut groups = BufWriter::new(std::fs::File::create(data.join("groups.jsonl"))?);
     let mut memberships = 0;
+    let mut largest = Vec::new();
     let count = if people == 0 { 0 } else { GROUPS };
     for k in 0..count {
         let members = group_members(k, people, &mut rng);
         memberships += members.len();
         writeln!(groups, "{}", group_line(k, &members))?;
+        if k == 0 {
+            largest = members;
+        }
     }
     groups.flush()?;
     std::fs::write(data.join("directory.ldif"), "version: 1\n")?;
     let _ = std::fs::remove_file(data.join("directory.changes.ldif"));
-    Ok(Generated { people, groups: count, memberships })
+    // The change logs start empty: delta imports read what the benchmark appends.
+    std::fs::write(data.join("hr.changes.csv"), format!("changeType,{HR_HEADER}\n"))?;
+    std::fs::write(data.join("groups.changes.jsonl"), "")?;
+    Ok(Generated { people, groups: count, memberships, largest })
 }
 
 #[cfg(test)]
@@ -251,8 +282,11 @@ mod tests {
 
     #[test]
     fn rows_have_twenty_columns_and_are_seeded() {
-        let row = hr_row(5, 0, &mut Rng::new(1));
-        assert_eq!(row, hr_row(5, 0, &mut Rng::new(1)));
+        let row = hr_row(5, 0, 1);
+        assert_eq!(row, hr_row(5, 0, 1));
+        let changed = hr_row(5, 1, 1);
+        assert_ne!(row, changed);
+        assert_eq!(row.split(',').filter(|f| !changed.split(',').any(|g| g == *f)).count(), 1, "only the title");
         assert_eq!(HR_HEADER.split(',').count(), 20);
         // Quoted surnames hold no comma, so splitting on commas counts the columns.
         assert_eq!(row.split(',').count(), 20, "{row}");

@@ -13,7 +13,6 @@
 mod generate;
 mod memory;
 
-use generate::{GROUPS, Rng};
 use metasync_runtime::engine::run::{RunOptions, Step, run};
 use metasync_runtime::model::StepRecord;
 use metasync_runtime::plan::Plan;
@@ -253,9 +252,31 @@ fn bench(args: &Args) -> Result<(), String> {
         peak.map(memory::show).unwrap_or_else(|| "?".into()),
         memory::show(dir_size(&store_dir))
     );
-    let _ = args.changes;
-    let _ = Rng::new(args.seed);
-    let _ = GROUPS;
+
+    println!("-- delta cycle: {} people changed (a new title each)", args.changes);
+    generate::hr_changes(&args.dir, generated.people, args.changes, 1, args.seed).map_err(|e| format!("{e}"))?;
+    let first = b.rows.len();
+    let changed = |r: &StepRecord, _: &SledStore| r.counts.adds + r.counts.updates + r.counts.deletes;
+    b.step("delta import hr", changed)?;
+    let changes = u64::try_from(args.changes).unwrap_or(u64::MAX);
+    b.step("delta sync hr", move |_, _| changes)?;
+    b.step("export directory", exports)?;
+    let cycle: Duration = b.rows.get(first..).unwrap_or_default().iter().map(|m| m.elapsed).sum();
+    println!("delta cycle: {:.3} s", cycle.as_secs_f64());
+
+    println!("-- one member added to the largest group ({} members)", generated.largest.len());
+    let newcomer = (0..generated.people).find(|p| generated.largest.binary_search(p).is_err());
+    if let Some(newcomer) = newcomer {
+        generate::add_member(&args.dir, 0, &generated.largest, newcomer).map_err(|e| format!("{e}"))?;
+        let first = b.rows.len();
+        b.step("delta import groups", changed)?;
+        b.step("delta sync groups", |_, _| 1)?;
+        b.step("export directory", exports)?;
+        let cycle: Duration = b.rows.get(first..).unwrap_or_default().iter().map(|m| m.elapsed).sum();
+        println!("one added member: {:.3} s", cycle.as_secs_f64());
+    } else {
+        println!("(everyone is already a member: nothing to add)");
+    }
     drop(b);
     if !args.keep {
         let _ = std::fs::remove_dir_all(&args.dir);

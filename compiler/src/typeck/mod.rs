@@ -842,14 +842,23 @@ fn check_profile(p: &Profile, schema: &Schema<'_>, diags: &mut Vec<Diagnostic>) 
         };
         if step.kind == StepKind::DeltaImport && !conn.delta_import {
             let kind = conn.kind.map_or("unknown", |k: &KindSpec| k.name);
+            let file_kind = conn.kind.is_some_and(|k| k.options.iter().any(|o| o.name == "delta_path"));
             diags.push(
                 Diagnostic::new(
                     Code::E0219,
                     step.span,
                     format!("connector `{}` cannot import deltas", step.connector.text),
                 )
-                .with_label(format!("`{kind}` connectors have no delta import"))
-                .with_help("use `full import` for this connector"),
+                .with_label(if file_kind {
+                    format!("this `{kind}` connector has no change file (`delta_path`)")
+                } else {
+                    format!("`{kind}` connectors have no delta import")
+                })
+                .with_help(if file_kind {
+                    "set `delta_path` to a change file to import deltas, or use `full import` for this connector"
+                } else {
+                    "use `full import` for this connector"
+                }),
             );
         }
     }

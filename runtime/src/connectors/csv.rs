@@ -16,6 +16,16 @@
 //! starts with a quote; backslashes are never special. Empty values are dropped (an empty value is
 //! no value).
 //!
+//! **Delta import** reads a change file (option `delta_path`): the same columns as the file, with a
+//! header, plus a column (option `change_type`, default `changeType`) saying `add`, `update` or
+//! `delete` for each row — the delta file of MIM's delimited-text connectors. The file is a log that
+//! its producer appends to: an `add` or `update` row is the object's whole new state (an empty
+//! field is no value), a `delete` row needs only the anchor. The watermark is the position after
+//! the last row read (`offset:line`), so the next delta import reads only the rows appended since;
+//! a last line without its line break is not read until it is complete, and a change file shorter
+//! than the watermark (replaced or truncated) is read from its first row again. Later rows for the
+//! same anchor win.
+//!
 //! **Export** (object replace) loads the file at the first export (a missing file is empty),
 //! applies each request to the objects by anchor, and at close rewrites the file atomically in
 //! the original order with new objects appended, keeping the file's columns (and the columns and
@@ -34,11 +44,14 @@ use crate::plan;
 use crate::value::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
-use std::io::{self, BufReader, Write};
+use std::io::{self, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// The column that names a row's object type when the connector has several.
 const OBJECT_TYPE: &str = "objectType";
+
+/// The change file's column that says what a row is, unless `change_type` names another.
+const CHANGE_TYPE: &str = "changeType";
 
 /// A csv file connector.
 #[derive(Debug)]
@@ -48,6 +61,10 @@ pub struct CsvConnector {
     path: PathBuf,
     format: Format,
     objects: Vec<plan::ObjectType>,
+    /// The change file of delta imports: `(as written, resolved)`.
+    delta: Option<(String, PathBuf)>,
+    /// Its change type column.
+    change_type: String,
     import: Option<Import>,
     export: Option<Export>,
 }
@@ -69,6 +86,8 @@ struct Import {
     page_size: usize,
     seen: HashMap<String, usize>,
     done: bool,
+    /// A delta import: the change type column's index.
+    delta: Option<usize>,
 }
 
 /// The objects an export works on.
@@ -86,6 +105,10 @@ type Record = (usize, Result<Vec<String>, String>);
 #[derive(Debug)]
 struct Reader {
     input: BufReader<File>,
+    /// Bytes consumed so far (the position after the last record read).
+    offset: u64,
+    /// Only lines that end with a line break are read (a change log still being appended to).
+    whole_lines: bool,
     line: usize,
     latin1: bool,
     delimiter: char,
@@ -100,8 +123,15 @@ impl Reader {
         let mut text = String::new();
         let mut bad: Option<String> = None;
         let mut start = 0;
+        let (record_offset, record_line) = (self.offset, self.line);
         loop {
-            if !files::read_line_bytes(&mut self.input, &mut self.buf, &self.shown)? {
+            let more = files::read_line_bytes(&mut self.input, &mut self.buf, &self.shown)?;
+            if self.whole_lines && (more && !self.buf.ends_with(b"\n") || !more && !text.is_empty()) {
+                // The record is being written: it is read once it is complete.
+                (self.offset, self.line) = (record_offset, record_line);
+                return Ok(None);
+            }
+            if !more {
                 if text.is_empty() {
                     return Ok(None);
                 }
@@ -109,6 +139,7 @@ impl Reader {
                 return Ok(Some((start, Err("a quoted field is not closed before the end of the file".to_owned()))));
             }
             self.line += 1;
+            self.offset += self.buf.len() as u64;
             if text.is_empty() {
                 start = self.line;
             }
@@ -139,6 +170,16 @@ impl Reader {
                 return Ok(Some((start, bad.map_or(Ok(fields), Err))));
             }
         }
+    }
+
+    /// Continues after `offset`, which ends line `line`.
+    fn seek(&mut self, offset: u64, line: usize) -> Result<(), ConnectorError> {
+        self.input
+            .seek(SeekFrom::Start(offset))
+            .map_err(|e| ConnectorError(format!("cannot read {}: {e}", self.shown)))?;
+        self.offset = offset;
+        self.line = line;
+        Ok(())
     }
 }
 
@@ -228,6 +269,8 @@ impl CsvConnector {
             path,
             format,
             objects: connector.objects.clone(),
+            delta: files::setting_path(connector, "delta_path", base)?,
+            change_type: files::setting_text(connector, "change_type")?.unwrap_or_else(|| CHANGE_TYPE.to_owned()),
             import: None,
             export: None,
         })
@@ -250,14 +293,73 @@ impl CsvConnector {
         columns
     }
 
-    fn reader(&self, file: File) -> Reader {
+    fn reader(&self, file: File, shown: &str) -> Reader {
         Reader {
             input: BufReader::new(file),
+            offset: 0,
+            whole_lines: false,
             line: 0,
             latin1: self.format.latin1,
             delimiter: self.format.delimiter,
-            shown: self.shown.clone(),
+            shown: shown.to_owned(),
             buf: Vec::new(),
+        }
+    }
+
+    /// Starts a delta import: the change file from the watermark on.
+    fn start_delta(&self, mark: Option<&str>) -> Result<(Reader, Vec<String>, usize), ConnectorError> {
+        let (shown, path) = files::change_file(&self.name, self.delta.as_ref())?;
+        let file = files::open_for_import(path, shown)?;
+        let length = file.metadata().map_err(|e| ConnectorError(format!("cannot read {shown}: {e}")))?.len();
+        let mut reader = self.reader(file, shown);
+        reader.whole_lines = true;
+        let columns = match reader.next_record()? {
+            Some((_, Ok(fields))) => fields,
+            Some((line, Err(why))) => {
+                return Err(ConnectorError(format!("{shown}:{line}: cannot read the header: {why}")));
+            }
+            None => return Ok((reader, Vec::new(), 0)),
+        };
+        let change = columns.iter().position(|c| *c == self.change_type).ok_or_else(|| {
+            ConnectorError(format!(
+                "{shown}: the change file has no `{}` column to say whether each row is an add, an update or a delete",
+                self.change_type
+            ))
+        })?;
+        if let Some(mark) = mark {
+            let (offset, line) = files::change_position(&self.name, shown, mark)?;
+            // A file shorter than the watermark was replaced: it is read from its first row.
+            if offset >= reader.offset && offset <= length {
+                reader.seek(offset, line)?;
+            }
+        }
+        Ok((reader, columns, change))
+    }
+
+    /// One row of a change file.
+    fn read_change(&self, columns: &[String], fields: &[String], change: usize) -> Result<ImportEntry, String> {
+        let kind = fields.get(change).map(|f| f.trim().to_ascii_lowercase()).unwrap_or_default();
+        match kind.as_str() {
+            "add" | "update" | "modify" | "replace" => self.read_row(columns, fields),
+            "delete" => {
+                let ty = self.row_type(columns, fields)?;
+                let anchor_attr = files::anchor_of(ty).ok_or("the object type has no anchor")?;
+                let anchor = columns
+                    .iter()
+                    .position(|c| *c == anchor_attr.name)
+                    .and_then(|i| fields.get(i))
+                    .filter(|a| !a.is_empty())
+                    .ok_or_else(|| format!("attribute `{}`: a delete row needs the anchor", anchor_attr.name))?;
+                Ok(ImportEntry {
+                    object_type: ty.name.clone(),
+                    dn: anchor.clone(),
+                    anchor: anchor.clone(),
+                    change: EntryChange::Delete,
+                    attributes: BTreeMap::new(),
+                })
+            }
+            "" => Err(format!("the row has no `{}` (add, update or delete)", self.change_type)),
+            other => Err(format!("`{}` `{other}` is not add, update or delete", self.change_type)),
         }
     }
 
@@ -341,7 +443,7 @@ impl CsvConnector {
             }
             Err(e) => return Err(ConnectorError(format!("cannot open {}: {e}", self.shown))),
         };
-        let mut reader = self.reader(file);
+        let mut reader = self.reader(file, &self.shown);
         let mut first = true;
         if !self.format.header {
             export.columns = self.default_columns();
@@ -607,9 +709,21 @@ impl Connector for CsvConnector {
     }
 
     fn start_import(&mut self, mode: ImportMode, page_size: usize) -> Result<(), ConnectorError> {
-        files::full_only(&self.name, "csv", &mode)?;
+        if let ImportMode::Delta(mark) = &mode {
+            let (reader, columns, change) = self.start_delta(mark.as_deref())?;
+            let done = columns.is_empty();
+            self.import = Some(Import {
+                reader,
+                columns,
+                page_size: page_size.max(1),
+                seen: HashMap::new(),
+                done,
+                delta: Some(change),
+            });
+            return Ok(());
+        }
         let file = files::open_for_import(&self.path, &self.shown)?;
-        let mut reader = self.reader(file);
+        let mut reader = self.reader(file, &self.shown);
         let columns = if self.format.header {
             match reader.next_record()? {
                 Some((_, Ok(fields))) => fields,
@@ -621,7 +735,14 @@ impl Connector for CsvConnector {
         } else {
             self.default_columns()
         };
-        self.import = Some(Import { reader, columns, page_size: page_size.max(1), seen: HashMap::new(), done: false });
+        self.import = Some(Import {
+            reader,
+            columns,
+            page_size: page_size.max(1),
+            seen: HashMap::new(),
+            done: false,
+            delta: None,
+        });
         Ok(())
     }
 
@@ -635,7 +756,12 @@ impl Connector for CsvConnector {
                 import.done = true;
                 break;
             };
-            let object = format!("{}:{line}", self.shown);
+            let object = format!("{}:{line}", import.reader.shown);
+            if let Some(change) = import.delta {
+                let entry = fields.and_then(|fields| self.read_change(&import.columns, &fields, change));
+                entries.push(entry.map_err(|message| EntryError { object, message }));
+                continue;
+            }
             let entry = fields
                 .and_then(|fields| self.read_row(&import.columns, &fields))
                 .and_then(|entry| {
@@ -653,11 +779,12 @@ impl Connector for CsvConnector {
                 .map_err(|message| EntryError { object: object.clone(), message });
             entries.push(entry);
         }
+        let watermark = import.delta.map(|_| files::change_mark(import.reader.offset, import.reader.line));
         self.import = Some(import);
         if entries.is_empty() {
             return Ok(None);
         }
-        Ok(Some(ImportPage { entries, watermark: None }))
+        Ok(Some(ImportPage { entries, watermark }))
     }
 
     fn export(&mut self, batch: &[ExportRequest]) -> Result<Vec<ExportResult>, ConnectorError> {
@@ -722,6 +849,81 @@ mod tests {
                 mgr,
             ],
         )
+    }
+
+    /// A delta import from `mark`: its entries and the last watermark.
+    fn delta(c: &mut dyn Connector, mark: Option<&str>) -> (Vec<Result<ImportEntry, EntryError>>, Option<String>) {
+        c.start_import(ImportMode::Delta(mark.map(str::to_owned)), 2).unwrap_or_else(|e| panic!("{e}"));
+        let (mut all, mut last) = (Vec::new(), mark.map(str::to_owned));
+        while let Some(p) = c.next_page().unwrap_or_else(|e| panic!("{e}")) {
+            assert!(p.watermark.is_some(), "every page of a delta import has a watermark");
+            last = p.watermark;
+            all.extend(p.entries);
+        }
+        (all, last)
+    }
+
+    #[test]
+    fn delta_import_reads_the_change_file_from_the_watermark() {
+        let dir = temp_dir("csv-delta");
+        let changes = dir.join("p.changes.csv");
+        std::fs::write(
+            &changes,
+            "changeType,id,name,age\nadd,7,Ann,30\nupdate,1,\"Doe, Jane\",43\ndelete,2,,\nrename,3,,\ndelete,,,\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let plan = connector("csv", &[("path", "p.csv"), ("delta_path", "p.changes.csv")], vec![person_type()]);
+        let mut c = CsvConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        let (all, mark) = delta(&mut c, None);
+        let good = ok(&all);
+        assert_eq!(good.len(), 3);
+        assert_eq!((good[0].anchor.as_str(), good[0].change), ("7", EntryChange::Object));
+        assert_eq!(good[1].attributes.get("age"), Some(&Value::Integer(43)));
+        assert_eq!((good[2].anchor.as_str(), good[2].change), ("2", EntryChange::Delete));
+        assert!(good[2].attributes.is_empty());
+        let errs = errors(&all);
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].object, "p.changes.csv:5");
+        assert!(errs[0].message.contains("`changeType` `rename` is not add, update or delete"), "{}", errs[0].message);
+        assert!(errs[1].message.contains("a delete row needs the anchor"), "{}", errs[1].message);
+        // Nothing new: nothing read, the watermark stays.
+        let (again, same) = delta(&mut c, mark.as_deref());
+        assert!(again.is_empty());
+        assert_eq!(same, mark);
+        // Appended rows are read from the watermark on; a line still being written waits.
+        let mut file = std::fs::OpenOptions::new().append(true).open(&changes).unwrap_or_else(|e| panic!("{e}"));
+        file.write_all(b"update,7,Ann Lee,31\nadd,8,Bo").unwrap_or_else(|e| panic!("{e}"));
+        let (more, mark2) = delta(&mut c, mark.as_deref());
+        assert_eq!(ok(&more).len(), 1);
+        assert_eq!(ok(&more)[0].attributes.get("name"), Some(&Value::String("Ann Lee".into())));
+        file.write_all(b"b,40\n").unwrap_or_else(|e| panic!("{e}"));
+        let (last, _) = delta(&mut c, mark2.as_deref());
+        assert_eq!(ok(&last).len(), 1);
+        assert_eq!(ok(&last)[0].attributes.get("name"), Some(&Value::String("Bob".into())));
+        // A replaced file.
+        std::fs::write(&changes, "changeType,id,name,age\n").unwrap_or_else(|e| panic!("{e}"));
+        let (replaced, _) = delta(&mut c, mark2.as_deref());
+        assert!(replaced.is_empty(), "a replaced, shorter file is read from its start");
+        let bad = c.start_import(ImportMode::Delta(Some("nonsense".into())), 2);
+        assert!(bad.is_err_and(|e| e.0.contains("not a position")));
+    }
+
+    #[test]
+    fn delta_import_needs_the_change_type_column() {
+        let dir = temp_dir("csv-delta-column");
+        std::fs::write(dir.join("c.csv"), "id,name\n1,Ann\n").unwrap_or_else(|e| panic!("{e}"));
+        let plan = connector("csv", &[("path", "p.csv"), ("delta_path", "c.csv")], vec![person_type()]);
+        let mut c = CsvConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        let started = c.start_import(ImportMode::Delta(None), 2);
+        assert!(started.is_err_and(|e| e.0.contains("c.csv: the change file has no `changeType` column")));
+        let plan = connector(
+            "csv",
+            &[("path", "p.csv"), ("delta_path", "c.csv"), ("change_type", "name")],
+            vec![person_type()],
+        );
+        let mut c = CsvConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        let (all, _) = delta(&mut c, None);
+        assert!(errors(&all)[0].message.contains("`name` `ann` is not add, update or delete"));
     }
 
     const SAMPLE: &str = "id,name,age,active,hired,guid,photo,tags,manager,unknown\n\
@@ -811,7 +1013,7 @@ mod tests {
         assert!(errs[0].message.contains("robot"));
         assert_eq!(errs[1].object, "m.csv:5");
         let delta = c.start_import(ImportMode::Delta(None), 10);
-        assert!(delta.is_err_and(|e| e.0.contains("full import")));
+        assert!(delta.is_err_and(|e| e.0.contains("`delta_path`")));
     }
 
     #[test]

@@ -84,6 +84,33 @@ pub(crate) fn setting_bool(connector: &plan::Connector, name: &str, default: boo
     }
 }
 
+/// The position a change file's watermark names: `(byte offset, lines before it)`.
+pub(crate) fn change_position(connector: &str, shown: &str, mark: &str) -> Result<(u64, usize), ConnectorError> {
+    mark.split_once(':').and_then(|(o, l)| Some((o.parse().ok()?, l.parse().ok()?))).ok_or_else(|| {
+        ConnectorError(format!(
+            "connector `{connector}`: the watermark `{mark}` is not a position in {shown} (offset:line); \
+             run a full import to start again"
+        ))
+    })
+}
+
+/// The watermark after `offset`, which ends line `line`.
+pub(crate) fn change_mark(offset: u64, line: usize) -> String {
+    format!("{offset}:{line}")
+}
+
+/// The change file named by `delta_path`, or the error a delta import without one gets.
+pub(crate) fn change_file<'c>(
+    connector: &str,
+    delta: Option<&'c (String, PathBuf)>,
+) -> Result<&'c (String, PathBuf), ConnectorError> {
+    delta.ok_or_else(|| {
+        ConnectorError(format!(
+            "connector `{connector}`: a delta import reads the change file named by the option `delta_path`, which is not set"
+        ))
+    })
+}
+
 /// File kinds have no delta import: a clear error for a delta request.
 pub(crate) fn full_only(connector: &str, kind: &str, mode: &ImportMode) -> Result<(), ConnectorError> {
     match mode {

@@ -11,6 +11,15 @@
 //! an entry error naming the file, the line and the attribute; the import goes on. The DN of an
 //! object is its anchor's text (DN style `none`).
 //!
+//! **Delta import** reads a change file (option `delta_path`): JSON lines like the file's, each
+//! with a key (option `change_type`, default `changeType`) saying `add`, `replace`, `update` or
+//! `delete`. `add` and `replace` give the object's whole new state; `update` gives only the
+//! attributes that changed (`null`, `""` or `[]` clears one, keys not given stay as they are);
+//! `delete` needs only the anchor. The file is a log that its producer appends to; the watermark
+//! is the position after the last line read (`offset:line`), a last line without its line break is
+//! not read until it is complete, and a change file shorter than the watermark (replaced or
+//! truncated) is read from its start again.
+//!
 //! **Export** (object replace) loads the file at the first export (a missing file is empty),
 //! applies each request by anchor, and at close rewrites the file atomically in the original
 //! order with new objects appended. Keys keep their order in the file, keys the schema does not
@@ -31,11 +40,14 @@ use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufReader, Write};
+use std::io::{self, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// The key that names an object's type when the connector has several.
 const OBJECT_TYPE: &str = "objectType";
+
+/// The change file's key that says what a line is, unless `change_type` names another.
+const CHANGE_TYPE: &str = "changeType";
 
 /// A jsonl file connector.
 #[derive(Debug)]
@@ -44,6 +56,10 @@ pub struct JsonlConnector {
     shown: String,
     path: PathBuf,
     objects: Vec<plan::ObjectType>,
+    /// The change file of delta imports: `(as written, resolved)`.
+    delta: Option<(String, PathBuf)>,
+    /// Its change type key.
+    change_type: String,
     import: Option<Import>,
     export: Option<Export>,
 }
@@ -52,11 +68,17 @@ pub struct JsonlConnector {
 #[derive(Debug)]
 struct Import {
     input: BufReader<File>,
+    /// The file as shown in messages.
+    shown: String,
     line: usize,
+    /// Bytes consumed so far.
+    offset: u64,
     buf: Vec<u8>,
     page_size: usize,
     seen: HashMap<String, usize>,
     done: bool,
+    /// A delta import (of a change file).
+    delta: bool,
 }
 
 /// The objects an export works on.
@@ -173,6 +195,8 @@ impl JsonlConnector {
             shown,
             path,
             objects: connector.objects.clone(),
+            delta: files::setting_path(connector, "delta_path", base)?,
+            change_type: files::setting_text(connector, "change_type")?.unwrap_or_else(|| CHANGE_TYPE.to_owned()),
             import: None,
             export: None,
         })
@@ -193,21 +217,43 @@ impl JsonlConnector {
             .ok_or_else(|| format!("`{OBJECT_TYPE}` `{name}` is not an object type of the connector"))
     }
 
-    /// The entry a line describes.
-    fn read_line(&self, text: &str) -> Result<ImportEntry, String> {
+    /// The entry a line describes: a whole object, or in a change file (`delta`) what its change
+    /// type says.
+    fn read_line(&self, text: &str, delta: bool) -> Result<ImportEntry, String> {
         let Ordered(fields) =
             serde_json::from_str::<Ordered>(text).map_err(|e| format!("the line is not a JSON object: {e}"))?;
         let ty = self.object_type(&fields)?;
         let anchor_attr = files::anchor_of(ty).ok_or("the object type has no anchor")?;
+        let change = if delta {
+            let kind = get(&fields, &self.change_type).and_then(scalar_text).unwrap_or_default();
+            match kind.trim().to_ascii_lowercase().as_str() {
+                "add" | "replace" => EntryChange::Object,
+                "update" | "modify" => EntryChange::Update,
+                "delete" => EntryChange::Delete,
+                "" => return Err(format!("the line has no `{}` (add, replace, update or delete)", self.change_type)),
+                other => {
+                    return Err(format!("`{}` `{other}` is not add, replace, update or delete", self.change_type));
+                }
+            }
+        } else {
+            EntryChange::Object
+        };
         let mut attributes = BTreeMap::new();
         let mut problems = Vec::new();
         for attr in &ty.attributes {
             let Some(json) = get(&fields, &attr.name) else {
                 continue;
             };
+            if change == EntryChange::Delete && attr.name != anchor_attr.name {
+                continue;
+            }
             match attr_value(attr, json) {
                 Ok(Some(v)) => {
                     attributes.insert(attr.name.clone(), v);
+                }
+                // An update clears what it gives as null, "" or [].
+                Ok(None) if change == EntryChange::Update => {
+                    attributes.insert(attr.name.clone(), Value::Null);
                 }
                 Ok(None) => {}
                 Err(why) => problems.push(format!("attribute `{}`: {why}", attr.name)),
@@ -220,13 +266,10 @@ impl JsonlConnector {
             .get(&anchor_attr.name)
             .and_then(|v| files::value_texts(v).into_iter().next())
             .ok_or_else(|| format!("attribute `{}`: the anchor has no value", anchor_attr.name))?;
-        Ok(ImportEntry {
-            object_type: ty.name.clone(),
-            dn: anchor.clone(),
-            anchor,
-            change: EntryChange::Object,
-            attributes,
-        })
+        if change == EntryChange::Delete {
+            attributes.clear();
+        }
+        Ok(ImportEntry { object_type: ty.name.clone(), dn: anchor.clone(), anchor, change, attributes })
     }
 
     /// The index keys of a stored line.
@@ -431,15 +474,35 @@ impl Connector for JsonlConnector {
     }
 
     fn start_import(&mut self, mode: ImportMode, page_size: usize) -> Result<(), ConnectorError> {
-        files::full_only(&self.name, "jsonl", &mode)?;
-        let file = files::open_for_import(&self.path, &self.shown)?;
+        let (shown, path, delta) = match &mode {
+            ImportMode::Full => (self.shown.clone(), self.path.clone(), false),
+            ImportMode::Delta(_) => {
+                let (shown, path) = files::change_file(&self.name, self.delta.as_ref())?;
+                (shown.clone(), path.clone(), true)
+            }
+        };
+        let file = files::open_for_import(&path, &shown)?;
+        let length = file.metadata().map_err(|e| ConnectorError(format!("cannot read {shown}: {e}")))?.len();
+        let mut input = BufReader::new(file);
+        let (mut offset, mut line) = (0, 0);
+        if let ImportMode::Delta(Some(mark)) = &mode {
+            let (at, after) = files::change_position(&self.name, &shown, mark)?;
+            // A file shorter than the watermark was replaced: it is read from its start.
+            if at <= length {
+                input.seek(SeekFrom::Start(at)).map_err(|e| ConnectorError(format!("cannot read {shown}: {e}")))?;
+                (offset, line) = (at, after);
+            }
+        }
         self.import = Some(Import {
-            input: BufReader::new(file),
-            line: 0,
+            input,
+            shown,
+            line,
+            offset,
             buf: Vec::new(),
             page_size: page_size.max(1),
             seen: HashMap::new(),
             done: false,
+            delta,
         });
         Ok(())
     }
@@ -450,11 +513,14 @@ impl Connector for JsonlConnector {
         };
         let mut entries = Vec::new();
         while !import.done && entries.len() < import.page_size {
-            if !files::read_line_bytes(&mut import.input, &mut import.buf, &self.shown)? {
+            let more = files::read_line_bytes(&mut import.input, &mut import.buf, &import.shown)?;
+            // A change file's last line without its line break is still being written.
+            if !more || (import.delta && !import.buf.ends_with(b"\n")) {
                 import.done = true;
                 break;
             }
             import.line += 1;
+            import.offset += import.buf.len() as u64;
             let line = import.line;
             let entry = std::str::from_utf8(&import.buf)
                 .map_err(|e| format!("the line is not UTF-8 text: {e}"))
@@ -462,8 +528,14 @@ impl Connector for JsonlConnector {
             if entry.as_ref().is_ok_and(|t| t.trim().is_empty()) {
                 continue;
             }
+            if import.delta {
+                let entry = entry.and_then(|text| self.read_line(text, true));
+                entries
+                    .push(entry.map_err(|message| EntryError { object: format!("{}:{line}", import.shown), message }));
+                continue;
+            }
             let entry = entry
-                .and_then(|text| self.read_line(text))
+                .and_then(|text| self.read_line(text, false))
                 .and_then(|entry| {
                     let k = key(&entry.object_type, &entry.anchor);
                     match import.seen.get(&k) {
@@ -476,14 +548,15 @@ impl Connector for JsonlConnector {
                         }
                     }
                 })
-                .map_err(|message| EntryError { object: format!("{}:{line}", self.shown), message });
+                .map_err(|message| EntryError { object: format!("{}:{line}", import.shown), message });
             entries.push(entry);
         }
+        let watermark = import.delta.then(|| files::change_mark(import.offset, import.line));
         self.import = Some(import);
         if entries.is_empty() {
             return Ok(None);
         }
-        Ok(Some(ImportPage { entries, watermark: None }))
+        Ok(Some(ImportPage { entries, watermark }))
     }
 
     fn export(&mut self, batch: &[ExportRequest]) -> Result<Vec<ExportResult>, ConnectorError> {
@@ -554,6 +627,56 @@ mod tests {
                 attr("manager", ValueKind::Reference, false),
             ],
         )
+    }
+
+    #[test]
+    fn delta_import_reads_changes_from_the_watermark() {
+        let dir = temp_dir("jsonl-delta");
+        let changes = dir.join("p.changes.jsonl");
+        let text = r#"{"changeType": "add", "id": "7", "name": "Ann", "age": 30}
+{"changeType": "update", "id": "7", "age": null, "tags": ["x"]}
+{"changeType": "delete", "id": "8", "name": "ignored"}
+{"changeType": "rename", "id": "9"}
+{"id": "9"}
+"#;
+        std::fs::write(&changes, text).unwrap_or_else(|e| panic!("{e}"));
+        let plan = connector("jsonl", &[("path", "p.jsonl"), ("delta_path", "p.changes.jsonl")], vec![person_type()]);
+        let mut c = JsonlConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        let read = |c: &mut JsonlConnector, mark: Option<String>| {
+            c.start_import(ImportMode::Delta(mark.clone()), 2).unwrap_or_else(|e| panic!("{e}"));
+            let (mut all, mut last) = (Vec::new(), mark);
+            while let Some(p) = c.next_page().unwrap_or_else(|e| panic!("{e}")) {
+                last = p.watermark;
+                all.extend(p.entries);
+            }
+            (all, last)
+        };
+        let (all, mark) = read(&mut c, None);
+        let good = ok(&all);
+        assert_eq!(good.len(), 3);
+        assert_eq!(good[0].change, EntryChange::Object);
+        assert_eq!(good[1].change, EntryChange::Update);
+        assert_eq!(good[1].attributes.get("age"), Some(&Value::Null), "an update clears what it gives as null");
+        assert_eq!(good[1].attributes.get("name"), None, "keys not given stay as they are");
+        assert_eq!((good[2].anchor.as_str(), good[2].change), ("8", EntryChange::Delete));
+        assert!(good[2].attributes.is_empty());
+        let errs = errors(&all);
+        assert_eq!(errs[0].object, "p.changes.jsonl:4");
+        assert!(errs[0].message.contains("`rename` is not add, replace, update or delete"));
+        assert!(errs[1].message.contains("has no `changeType`"));
+        assert_eq!(mark, Some(format!("{}:5", text.len())));
+        let mut file = std::fs::OpenOptions::new().append(true).open(&changes).unwrap_or_else(|e| panic!("{e}"));
+        file.write_all(b"{\"changeType\": \"delete\", \"id\": \"7\"}\n{\"changeType\"")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (more, mark2) = read(&mut c, mark);
+        assert_eq!(ok(&more).len(), 1, "the incomplete last line waits");
+        assert_eq!(ok(&more)[0].change, EntryChange::Delete);
+        let (none, mark3) = read(&mut c, mark2.clone());
+        assert!(none.is_empty());
+        assert_eq!(mark3, mark2);
+        let plan = connector("jsonl", &[("path", "p.jsonl")], vec![person_type()]);
+        let mut plain = JsonlConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        assert!(plain.start_import(ImportMode::Delta(None), 2).is_err_and(|e| e.0.contains("`delta_path`")));
     }
 
     #[test]

@@ -239,7 +239,13 @@ const ENCODINGS: OptionType = OptionType::Choice(&["utf8", "latin1"]);
 
 /// The capabilities of a flat file kind (csv, jsonl): no DN, no delta, rewritten whole on export.
 const FLAT_FILE_CAPABILITIES: &[CapabilitySpec] = &[
-    cap("delta_import", OptionType::Boolean, "false", false, "a file has no change log: every import is a full import"),
+    cap(
+        "delta_import",
+        OptionType::Boolean,
+        "false",
+        false,
+        "set by the option delta_path: delta imports read the change file it names, from the watermark on",
+    ),
     cap(
         "export_type",
         EXPORT_TYPES,
@@ -269,6 +275,22 @@ const FLAT_FILE_CAPABILITIES: &[CapabilitySpec] = &[
     cap("export_page_size", OptionType::Integer, "1000", true, "objects handed to the connector per export batch"),
 ];
 
+/// `delta_path`, the flat file kinds': the change file that delta imports read.
+const DELTA_PATH: OptionSpec = optional(
+    "delta_path",
+    OptionType::Path,
+    None,
+    "a change file (a log the source appends add, update and delete records to) that delta imports read from the watermark on; setting it makes delta_import true",
+);
+
+/// `change_type`, the flat file kinds': the change file's column or key that says what a record is.
+const CHANGE_TYPE: OptionSpec = optional(
+    "change_type",
+    OptionType::String,
+    Some("\"changeType\""),
+    "the change file's column (csv) or key (jsonl) that says add, update or delete",
+);
+
 /// `delete_threshold`, every kind's: how many deletes an export may send before it stops unless the
 /// operator allows them (MIM's "prevent accidental deletes"). A number of objects is written as a
 /// string too (`"200"`), a share of the connector space with a percent sign (`"5%"`).
@@ -294,6 +316,8 @@ static KINDS: &[KindSpec] = &[
             ),
             optional("encoding", ENCODINGS, Some("\"utf8\""), "the file's text encoding"),
             optional("header", OptionType::Boolean, Some("true"), "the first line names the fields"),
+            DELTA_PATH,
+            CHANGE_TYPE,
             DELETE_THRESHOLD,
         ],
         capabilities: FLAT_FILE_CAPABILITIES,
@@ -302,7 +326,12 @@ static KINDS: &[KindSpec] = &[
     KindSpec {
         name: "jsonl",
         summary: "a json lines file with one object per line",
-        options: &[required("path", OptionType::Path, "the file, relative to the rule set's folder"), DELETE_THRESHOLD],
+        options: &[
+            required("path", OptionType::Path, "the file, relative to the rule set's folder"),
+            DELTA_PATH,
+            CHANGE_TYPE,
+            DELETE_THRESHOLD,
+        ],
         capabilities: FLAT_FILE_CAPABILITIES,
         implemented: true,
     },

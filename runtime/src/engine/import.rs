@@ -305,7 +305,21 @@ fn merge(mut a: Vec<String>, b: Vec<String>) -> Vec<String> {
 /// Values equal, multi-valued ones as sets.
 pub fn same_values(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().all(|v| y.contains(v)),
+        (Value::List(x), Value::List(y)) => {
+            if x.len() != y.len() {
+                return false;
+            }
+            // The same order is the common case; large lists compare through a set, not in
+            // quadratic time.
+            if x == y {
+                return true;
+            }
+            if x.len() <= 16 {
+                return x.iter().all(|v| y.contains(v));
+            }
+            let y: std::collections::HashSet<&Value> = y.iter().collect();
+            x.iter().all(|v| y.contains(v))
+        }
         (Value::List(x), one) | (one, Value::List(x)) => x.len() == 1 && x.first() == Some(one),
         _ => a == b,
     }

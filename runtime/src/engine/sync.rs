@@ -928,8 +928,9 @@ impl<'a> Sync<'a> {
             };
             let v = if flow.merge == Merge::Union {
                 let mut merged: Vec<Value> = current.get(&attr.name).map(|c| c.values().to_vec()).unwrap_or_default();
+                let mut present: HashSet<Value> = merged.iter().cloned().collect();
                 for item in v.values() {
-                    if !merged.contains(item) {
+                    if present.insert(item.clone()) {
                         merged.push(item.clone());
                     }
                 }
@@ -968,18 +969,20 @@ impl<'a> Sync<'a> {
         }
         let mut changed = false;
         for (name, new) in computed {
-            let staged = pending.attributes.iter().find(|c| c.name == name).map(|c| c.new.clone());
-            let current = staged.unwrap_or_else(|| cs.attributes.get(&name).cloned().unwrap_or(Value::Null));
-            if super::import::same_values(&current, &new) {
+            let old = cs.attributes.get(&name).unwrap_or(&Value::Null);
+            let current = match pending.attributes.iter().find(|c| c.name == name) {
+                Some(staged) => &staged.new,
+                None => old,
+            };
+            if super::import::same_values(current, &new) {
                 continue;
             }
             changed = true;
-            let old = cs.attributes.get(&name).cloned().unwrap_or(Value::Null);
             pending.attributes.retain(|c| c.name != name);
-            if pending.change != ExportChange::Add && super::import::same_values(&old, &new) {
+            if pending.change != ExportChange::Add && super::import::same_values(old, &new) {
                 continue; // back to what the system has: nothing to export
             }
-            pending.attributes.push(AttrChange { name, old, new });
+            pending.attributes.push(AttrChange { name, old: old.clone(), new });
         }
         if let Some(dn) = dn {
             let already = pending.new_dn.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(&dn));
