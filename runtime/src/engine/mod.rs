@@ -208,24 +208,27 @@ impl Work {
         }
         self.counters.store_reads += 1;
         if let Some(id) = store.cs_by_anchor(connector, key)?
-            && self.still_matches(store, connector, id, key)?
+            && self.still_matches(connector, id, key)
         {
             return Ok(Some(id));
         }
         self.counters.store_reads += 1;
         if let Some(id) = store.cs_by_dn(connector, key)?
-            && self.still_matches(store, connector, id, key)?
+            && self.still_matches(connector, id, key)
         {
             return Ok(Some(id));
         }
         Ok(None)
     }
 
-    fn still_matches(&mut self, store: &dyn Store, connector: &str, id: Id, key: &str) -> Result<bool> {
-        Ok(match self.cs_header(store, connector, id)? {
-            Some(o) => o.anchor.as_deref() == Some(key) || o.dn.eq_ignore_ascii_case(key),
-            None => false,
-        })
+    /// Whether the object an index entry names still has `key` as its anchor or DN. The stored
+    /// index is the stored object's, so only a version this batch has read or staged can differ.
+    fn still_matches(&self, connector: &str, id: Id, key: &str) -> bool {
+        match self.cs.get(connector).and_then(|objects| objects.get(&id)) {
+            Some(Some(o)) => o.anchor.as_deref() == Some(key) || o.dn.eq_ignore_ascii_case(key),
+            Some(None) => false,
+            None => true,
+        }
     }
 
     /// The metaverse objects of `object_type` whose `attr` holds `value` (this batch included).
