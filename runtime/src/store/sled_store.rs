@@ -108,7 +108,7 @@ impl SledStore {
         // retried for a bounded time before it counts as in use.
         let mut attempt = 0u32;
         let db = loop {
-            match sled::Config::new().path(dir).open() {
+            match sled::Config::new().path(dir).cache_capacity(cache_bytes()).open() {
                 Ok(db) => break db,
                 Err(sled::Error::Io(e)) if is_lock_error(&e) && attempt < 40 => {
                     attempt += 1;
@@ -526,6 +526,12 @@ impl Store for SledStore {
         self.db.apply_batch(writes.into_sled()).map_err(|e| self.failed(e))?;
         self.flush()
     }
+}
+
+/// sled's page cache, in bytes: `METASYNC_CACHE_MB` (mebibytes), or 256 MiB. sled's default (1 GiB)
+/// would be most of a 2 GiB memory budget on its own; a bigger cache helps stores larger than it.
+fn cache_bytes() -> u64 {
+    std::env::var("METASYNC_CACHE_MB").ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(256) * 1024 * 1024
 }
 
 /// Refuses a name that would break the key layout.
