@@ -181,6 +181,24 @@ pub struct Counts {
     pub warnings: u64,
 }
 
+impl Counts {
+    /// Every count with its name, in the order summaries show them.
+    pub fn named(&self) -> [(&'static str, u64); 10] {
+        [
+            ("adds", self.adds),
+            ("updates", self.updates),
+            ("deletes", self.deletes),
+            ("joins", self.joins),
+            ("projections", self.projections),
+            ("provisions", self.provisions),
+            ("deprovisions", self.deprovisions),
+            ("exports", self.exports),
+            ("errors", self.errors),
+            ("warnings", self.warnings),
+        ]
+    }
+}
+
 /// An object-level error or warning of a step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectIssue {

@@ -172,9 +172,10 @@ impl Bench<'_> {
 
     fn print(&self, m: &Measured, record: &StepRecord) {
         let ratio = if m.objects == 0 { 0.0 } else { self.raw_per_second / m.per_second() };
-        let c = &record.counts;
+        let counts: Vec<String> =
+            record.counts.named().iter().filter(|(_, n)| *n > 0).map(|(name, n)| format!("{name} {n}")).collect();
         println!(
-            "{:<26} {:>9} obj {:>9.2} s {:>8} cpu {:>10.0} obj/s {:>8} peak {:>7.1}x raw   (adds {} updates {} deletes {} joins {} projections {} provisions {} exports {} errors {} warnings {})",
+            "{:<26} {:>9} obj {:>9.2} s {:>8} cpu {:>10.0} obj/s {:>8} peak {:>7.1}x raw   ({})",
             m.what,
             m.objects,
             m.elapsed.as_secs_f64(),
@@ -182,15 +183,7 @@ impl Bench<'_> {
             m.per_second(),
             m.peak.map(memory::show).unwrap_or_else(|| "?".into()),
             ratio,
-            c.adds,
-            c.updates,
-            c.deletes,
-            c.joins,
-            c.projections,
-            c.provisions,
-            c.exports,
-            c.errors,
-            c.warnings,
+            counts.join(", "),
         );
     }
 }

@@ -171,22 +171,13 @@ pub fn summary(record: &RunRecord) -> String {
         "step", "adds", "updates", "deletes", "joins", "projs", "provs", "deprov", "exports", "errors", "warns", "ms"
     ));
     for s in &record.steps {
-        let c = &s.counts;
-        out.push_str(&format!(
-            "  {:<28} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>6} {:>8}\n",
-            s.step,
-            c.adds,
-            c.updates,
-            c.deletes,
-            c.joins,
-            c.projections,
-            c.provisions,
-            c.deprovisions,
-            c.exports,
-            c.errors,
-            c.warnings,
-            s.millis
-        ));
+        // The widths of the header's columns.
+        let widths = [7, 7, 7, 6, 6, 6, 6, 7, 6, 6];
+        out.push_str(&format!("  {:<28}", s.step));
+        for ((_, n), width) in s.counts.named().iter().zip(widths) {
+            out.push_str(&format!(" {n:>width$}"));
+        }
+        out.push_str(&format!(" {:>8}\n", s.millis));
         if let Some(why) = &s.stopped {
             out.push_str(&format!("    stopped: {why}\n"));
         }
