@@ -146,12 +146,15 @@ fn stage(
             attributes.insert(a.name.clone(), v.clone());
         }
     }
-    let existing = match work.cs_by_key(store, name, &entry.anchor).map_err(|e| e.to_string())? {
+    let found = match work.cs_by_key(store, name, &entry.anchor).map_err(|e| e.to_string())? {
+        Some(id) => Some(id),
+        // Objects whose DN is their anchor (files, DN style `none`) were looked up already.
+        None if entry.dn == entry.anchor => None,
+        None => work.cs_by_key(store, name, &entry.dn).map_err(|e| e.to_string())?,
+    };
+    let existing = match found {
         Some(id) => work.cs(store, name, id).map_err(|e| e.to_string())?,
-        None => match work.cs_by_key(store, name, &entry.dn).map_err(|e| e.to_string())? {
-            Some(id) => work.cs(store, name, id).map_err(|e| e.to_string())?,
-            None => None,
-        },
+        None => None,
     };
     if entry.change == EntryChange::Delete {
         if let Some(mut o) = existing {
