@@ -2,10 +2,11 @@
 //! (during import, synchronization and export) and run again until a run completes; the result must
 //! equal an uninterrupted run's, nothing may be exported twice, and the store's invariants must hold.
 //!
-//! `crash_short` kills a few times over a small data set, `crash_full` 30 times over a larger one.
-//! Both are run on demand (`cargo test -p metasync-compiler --test crash -- --ignored`): sled 0.34
-//! has been seen to corrupt its log on kill -9 ("Read corrupted data"), which makes them fail
-//! intermittently until the store is hardened.
+//! `crash_short` kills 4 times over 300 people and runs with the suite; `crash_full` kills 30 times
+//! over 2,000 people and runs on demand: `cargo test -p metasync-compiler --test crash -- --ignored`.
+//! The kill moments come from a fixed seed; `METASYNC_CRASH_SEED` and `METASYNC_CRASH_KILLS` change
+//! them for `crash_short` when hunting for a failure (a failed run keeps its folders under the
+//! temporary directory, `metasync-crash-<pid>-<seed>`).
 #![expect(clippy::indexing_slicing, reason = "serde_json indexing yields null for a missing key; it never panics")]
 
 use metasync_runtime::store::Store;
@@ -224,10 +225,15 @@ fn crash_test(people: usize, kills: usize, seed: u64) {
     let _ = std::fs::remove_dir_all(&base);
 }
 
+/// A number from the environment, or `default`.
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
 #[test]
-#[ignore = "sled 0.34 can corrupt its log on kill -9, seen intermittently; run with --ignored while the store is hardened"]
 fn crash_short() {
-    crash_test(300, 4, 0x9e37_79b9_7f4a_7c15);
+    let kills = usize::try_from(env_number("METASYNC_CRASH_KILLS", 4)).unwrap_or(4);
+    crash_test(300, kills, env_number("METASYNC_CRASH_SEED", 0x9e37_79b9_7f4a_7c15));
 }
 
 #[test]
