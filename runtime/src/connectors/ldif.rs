@@ -676,8 +676,21 @@ impl LdifConnector {
         }
     }
 
-    /// Writes the content file and appends the change records.
+    /// Writes the content file, then appends the change records. In this order a crash between the
+    /// two leaves the entries in the content file, where the next import sees them (and the engine
+    /// drops the exports as done) rather than change records of entries the content lacks, which
+    /// the next export would write a second time.
     fn write(&self, export: &Export) -> Result<(), ConnectorError> {
+        files::write_atomic(&self.path, |out: &mut dyn Write| {
+            out.write_all(b"version: 1\n")?;
+            for entry in export.set.iter() {
+                let mut text = String::from("\n");
+                text.push_str(&attr_line("dn", entry.dn.as_bytes()));
+                entry_lines(&mut text, entry);
+                out.write_all(text.as_bytes())?;
+            }
+            Ok(())
+        })?;
         if !export.changes.is_empty() {
             let fresh = std::fs::metadata(&self.changes_path).map_or(true, |m| m.len() == 0);
             let ends_with_blank = !fresh
@@ -699,16 +712,7 @@ impl LdifConnector {
                 })
                 .map_err(|e| ConnectorError(format!("cannot write {}: {e}", self.changes_path.display())))?;
         }
-        files::write_atomic(&self.path, |out: &mut dyn Write| {
-            out.write_all(b"version: 1\n")?;
-            for entry in export.set.iter() {
-                let mut text = String::from("\n");
-                text.push_str(&attr_line("dn", entry.dn.as_bytes()));
-                entry_lines(&mut text, entry);
-                out.write_all(text.as_bytes())?;
-            }
-            Ok(())
-        })
+        Ok(())
     }
 }
 
@@ -804,13 +808,22 @@ impl Connector for LdifConnector {
         batch.iter().map(|r| self.apply(r)).collect()
     }
 
+    fn flush(&mut self) -> Result<(), ConnectorError> {
+        if let Some(mut export) = self.export.take() {
+            if export.dirty {
+                self.write(&export)?;
+                export.changes.clear();
+                export.dirty = false;
+            }
+            self.export = Some(export);
+        }
+        Ok(())
+    }
+
     fn close(&mut self) -> Result<(), ConnectorError> {
         self.import = None;
-        if let Some(export) = self.export.take()
-            && export.dirty
-        {
-            self.write(&export)?;
-        }
+        self.flush()?;
+        self.export = None;
         Ok(())
     }
 }
