@@ -1046,6 +1046,41 @@ uid: other\n\
         }
     }
 
+    /// `flush` makes the exports so far durable (content, then change records); exports after it
+    /// are written by the next flush or by close, and no change record is written twice.
+    #[test]
+    fn flush_writes_the_exports_so_far() {
+        let dir = temp_dir("ldif-flush");
+        let path = dir.join("dir.ldif");
+        std::fs::write(&path, "version: 1\n").unwrap_or_else(|e| panic!("{e}"));
+        let plan = connector("ldif", &[("path", "dir.ldif")], directory_types());
+        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        c.open().unwrap_or_else(|e| panic!("{e}"));
+        let add = |uid: &str| {
+            request(
+                ExportChange::Add,
+                "inetOrgPerson",
+                &format!("uid={uid},ou=people,dc=example,dc=org"),
+                None,
+                vec![change("uid", Value::String(uid.into())), change("cn", Value::String(uid.into()))],
+            )
+        };
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+        c.export(&[add("ann")]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!read("dir.ldif").contains("uid=ann"), "nothing written before the flush");
+        c.flush().unwrap_or_else(|e| panic!("{e}"));
+        assert!(read("dir.ldif").contains("dn: uid=ann"));
+        assert_eq!(read("dir.changes.ldif").matches("changetype: add").count(), 1);
+        c.flush().unwrap_or_else(|e| panic!("{e}"));
+        c.export(&[add("bob")]).unwrap_or_else(|e| panic!("{e}"));
+        c.close().unwrap_or_else(|e| panic!("{e}"));
+        let content = read("dir.ldif");
+        assert!(content.contains("dn: uid=ann") && content.contains("dn: uid=bob"), "{content}");
+        let changes = read("dir.changes.ldif");
+        assert_eq!(changes.matches("changetype: add").count(), 2, "{changes}");
+        assert_eq!(changes.matches("dn: uid=ann").count(), 1, "{changes}");
+    }
+
     #[test]
     fn export_writes_content_and_change_records() {
         let dir = temp_dir("ldif-export");
