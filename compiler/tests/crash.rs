@@ -11,6 +11,7 @@
 
 use metasync_runtime::store::Store;
 use metasync_runtime::store::sled_store::SledStore;
+use metasync_runtime::value::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -82,13 +83,37 @@ impl Rng {
     }
 }
 
+/// The phase of the example's default profile that step `index` belongs to (its steps: four full
+/// imports, four full syncs, the export, the confirming import and sync).
+fn phase(index: usize) -> &'static str {
+    match index {
+        0..=3 | 9 => "import",
+        8 => "export",
+        _ => "sync",
+    }
+}
+
+/// Where a killed run was: the step after the last one its run record holds (a run records each
+/// step as it completes; no record yet means the first import, or before it).
+fn killed_in(dir: &Path, runs_before: usize) -> (&'static str, usize) {
+    let Ok(store) = SledStore::open(&dir.join(".metasync")) else { return ("start", 0) };
+    let runs = store.runs().unwrap_or_default();
+    if runs.len() <= runs_before {
+        return ("import", runs.len());
+    }
+    let steps = runs.last().map_or(0, |r| r.steps.len());
+    (phase(steps), runs.len())
+}
+
 /// Runs the full cycle, killing it `kills` times at random moments first; returns how many kills
-/// actually interrupted a run.
-fn run_with_kills(dir: &Path, kills: usize, rng: &mut Rng, full_run: Duration) -> usize {
+/// interrupted a run in each phase.
+fn run_with_kills(dir: &Path, kills: usize, rng: &mut Rng, full_run: Duration) -> BTreeMap<&'static str, usize> {
     let exe = env!("CARGO_BIN_EXE_metasync");
     let rules = dir.to_string_lossy().to_string();
+    let mut phases: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut interrupted = 0;
     let mut attempts = 0;
+    let mut runs = 0;
     while interrupted < kills && attempts < kills * 4 {
         attempts += 1;
         let child = Command::new(exe)
@@ -96,7 +121,7 @@ fn run_with_kills(dir: &Path, kills: usize, rng: &mut Rng, full_run: Duration) -
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn();
-        let Ok(mut child) = child else { return interrupted };
+        let Ok(mut child) = child else { return phases };
         let limit = u64::try_from(full_run.as_millis()).unwrap_or(1_000).max(20);
         let delay = Duration::from_millis(5 + rng.next() % limit);
         let started = Instant::now();
@@ -113,11 +138,16 @@ fn run_with_kills(dir: &Path, kills: usize, rng: &mut Rng, full_run: Duration) -
             interrupted += 1;
         }
         let _ = child.wait();
+        let (at, now) = killed_in(dir, runs);
+        runs = now;
+        if !finished {
+            *phases.entry(at).or_default() += 1;
+        }
     }
     // Then run until a run completes.
     let completed = (0..5).any(|_| metasync(&["run", &rules]).status.code() == Some(0));
     assert!(completed, "the rule set does not complete a run after the kills");
-    interrupted
+    phases
 }
 
 /// The directory's entries as sorted sets of lines (order in the file does not matter).
@@ -134,6 +164,59 @@ fn entries(ldif: &str) -> BTreeSet<Vec<String>> {
         })
         .filter(|l| !l.is_empty())
         .collect()
+}
+
+/// What a store holds, without what differs between two runs that reach the same state (ids, run
+/// history, lineage): connector objects by connector and anchor (or DN), with whether they are
+/// linked; metaverse objects by type and key attribute, references and links by those keys.
+fn image(dir: &Path) -> BTreeMap<String, serde_json::Value> {
+    let store = SledStore::open(&dir.join(".metasync"));
+    assert!(store.is_ok(), "{store:?}");
+    let Ok(store) = store else { return BTreeMap::new() };
+    let mut cs_key: BTreeMap<(String, u64), String> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for connector in ["hr", "badge", "hrgroups", "directory"] {
+        for id in store.cs_ids(connector).unwrap_or_default() {
+            let Ok(Some(o)) = store.cs(connector, id) else { continue };
+            let key = format!("cs {connector} {}", o.anchor.clone().unwrap_or_else(|| o.dn.to_lowercase()));
+            cs_key.insert((connector.to_string(), id), key.clone());
+            let linked = o.link.is_some();
+            let mut json = serde_json::to_value(&o).unwrap_or_default();
+            if let Some(map) = json.as_object_mut() {
+                for field in ["id", "link", "referrers"] {
+                    map.remove(field);
+                }
+                map.insert("linked".to_string(), serde_json::Value::Bool(linked));
+            }
+            out.insert(key, json);
+        }
+    }
+    let mut mv_key: BTreeMap<u64, String> = BTreeMap::new();
+    let mut mvs = Vec::new();
+    for id in store.mv_ids().unwrap_or_default() {
+        let Ok(Some(m)) = store.mv(id) else { continue };
+        let name = ["employeeId", "code"].iter().find_map(|a| m.attributes.get(*a)).map(Value::to_literal);
+        mv_key.insert(id, format!("mv {} {}", m.object_type, name.unwrap_or_else(|| id.to_string())));
+        mvs.push(m);
+    }
+    fn stable(v: &Value, keys: &BTreeMap<u64, String>) -> Value {
+        match v {
+            Value::Reference(r) => {
+                Value::Reference(r.parse().ok().and_then(|id| keys.get(&id)).cloned().unwrap_or_else(|| r.clone()))
+            }
+            Value::List(items) => Value::List(items.iter().map(|i| stable(i, keys)).collect()),
+            other => other.clone(),
+        }
+    }
+    for m in mvs {
+        let attributes: BTreeMap<&String, Value> = m.attributes.iter().map(|(k, v)| (k, stable(v, &mv_key))).collect();
+        let mut links: Vec<String> =
+            m.links.iter().map(|l| cs_key.get(&(l.connector.clone(), l.cs)).cloned().unwrap_or_default()).collect();
+        links.sort();
+        let key = mv_key.get(&m.id).cloned().unwrap_or_default();
+        out.insert(key, serde_json::json!({ "attributes": attributes, "links": links }));
+    }
+    out
 }
 
 /// The store's invariants: links both ways, one metaverse link per connector object, nothing
@@ -183,7 +266,9 @@ fn crash_test(people: usize, kills: usize, seed: u64) {
     assert_eq!(metasync(&["run", &reference.to_string_lossy()]).status.code(), Some(0));
     let full_run = started.elapsed();
     let mut rng = Rng(seed);
-    let interrupted = run_with_kills(&crashed, kills, &mut rng, full_run);
+    let phases = run_with_kills(&crashed, kills, &mut rng, full_run);
+    let interrupted: usize = phases.values().sum();
+    eprintln!("{interrupted} kills interrupted a run: {phases:?} (an uninterrupted run took {full_run:?})");
     assert!(interrupted >= kills.min(3), "only {interrupted} of {kills} kills interrupted a run");
     // One more run on both: nothing is left to do.
     for dir in [&reference, &crashed] {
@@ -222,6 +307,11 @@ fn crash_test(people: usize, kills: usize, seed: u64) {
     assert!(twice.is_empty(), "added more than once: {twice:?}");
     check_invariants(&crashed);
     check_invariants(&reference);
+    let (entries_compared, want, got) = (want.len(), image(&reference), image(&crashed));
+    assert_eq!(want.len(), got.len(), "the stores hold {} objects after the kills, {} without", got.len(), want.len());
+    let differ: Vec<_> = want.iter().filter(|(k, v)| got.get(*k) != Some(*v)).map(|(k, _)| k).take(3).collect();
+    assert!(differ.is_empty(), "the stores differ after the kills, e.g. {differ:?}");
+    eprintln!("the same {} store objects and {entries_compared} directory entries as without kills", want.len());
     let _ = std::fs::remove_dir_all(&base);
 }
 
