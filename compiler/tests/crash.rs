@@ -1,6 +1,7 @@
 //! Crash safety through the command line: `metasync run` is killed with SIGKILL at random moments
-//! (within import, synchronization and export steps in turn, as an uninterrupted run timed them) and
-//! run again until a run completes; the store and the exported directory must equal an
+//! (within export, import and synchronization steps in turn, as an uninterrupted run timed them; the
+//! first export kill just after the directory file is written, before the store records the
+//! export) and run again until a run completes; the store and the exported directory must equal an
 //! uninterrupted run's, nothing may be added twice, and the store's invariants must hold. The test
 //! prints how many kills hit each phase (read from the killed run's record); the full test requires
 //! every phase to be hit.
@@ -96,16 +97,19 @@ fn phase(index: usize) -> &'static str {
     }
 }
 
-/// Where a killed run was: the step after the last one its run record holds (a run records each
-/// step as it completes; no record yet means the first import, or before it).
-fn killed_in(dir: &Path, runs_before: usize) -> (&'static str, usize) {
-    let Ok(store) = SledStore::open(&dir.join(".metasync")) else { return ("start", 0) };
-    let runs = store.runs().unwrap_or_default();
-    if runs.len() <= runs_before {
-        return ("import", runs.len());
+/// Where a killed run was: the index of the step after the last one its run record holds (a run
+/// records each step as it completes; no record yet means the first step, or before it), the times
+/// of the steps it completed, and how many runs the store has recorded.
+fn killed_in(dir: &Path, runs_before: usize) -> (usize, Vec<u64>, usize) {
+    let store = SledStore::open(&dir.join(".metasync"));
+    assert!(store.is_ok(), "the store does not open after a kill: {store:?}");
+    let runs = store.map(|s| s.runs().unwrap_or_default()).unwrap_or_default();
+    match runs.last() {
+        Some(run) if runs.len() > runs_before => {
+            (run.steps.len(), run.steps.iter().map(|s| s.millis).collect(), runs.len())
+        }
+        _ => (0, Vec::new(), runs.len()),
     }
-    let steps = runs.last().map_or(0, |r| r.steps.len());
-    (phase(steps), runs.len())
 }
 
 /// When each step of an uninterrupted run went on: (phase, start, length) from the reference
@@ -124,9 +128,9 @@ fn step_windows(dir: &Path, full_run: Duration) -> Vec<(&'static str, u64, u64)>
     windows
 }
 
-/// Runs the full cycle, killing it `kills` times first, at random moments within import, sync and
-/// export steps in turn (as the uninterrupted run timed them); returns how many kills interrupted a
-/// run in each phase.
+/// Runs the full cycle, killing it `kills` times first, at random moments within export, import and
+/// sync steps in turn (as the uninterrupted run timed them); returns how many kills interrupted a run
+/// in each phase.
 fn run_with_kills(
     dir: &Path,
     kills: usize,
@@ -139,6 +143,11 @@ fn run_with_kills(
     let mut interrupted = 0;
     let mut attempts = 0;
     let mut runs = 0;
+    // A run that completes leaves less to do, and the next runs are faster than the uninterrupted
+    // one was: the aims shrink by how much faster a run that finished before its kill was.
+    let whole = windows.last().map_or(1_000, |(_, start, length)| start + length).max(1);
+    let mut scale = 1.0_f64;
+    let mut completed_once = false;
     while interrupted < kills && attempts < kills * 4 {
         attempts += 1;
         let child = Command::new(exe)
@@ -147,16 +156,33 @@ fn run_with_kills(
             .stderr(std::process::Stdio::null())
             .spawn();
         let Ok(mut child) = child else { return phases };
-        let aim = ["import", "sync", "export"][interrupted % 3];
-        let candidates: Vec<_> = windows.iter().filter(|(p, _, _)| *p == aim).collect();
+        let aim = ["export", "import", "sync"][interrupted % 3];
+        // Every other export kill (the first one among them) waits for the directory file to be
+        // written: the moment between the connector making the export durable and the store
+        // recording it. Once a run has completed there is nothing left to write.
+        let at_write = aim == "export" && interrupted % 6 == 0 && !completed_once;
+        let target = dir.join("data/directory.ldif");
+        let written_before = std::fs::metadata(&target).and_then(|m| m.modified()).ok();
+        let candidates: Vec<_> = windows.iter().enumerate().filter(|(_, (p, _, _))| *p == aim).collect();
         let pick = usize::try_from(rng.next()).unwrap_or(0) % candidates.len().max(1);
-        let (start, length) = candidates.get(pick).map_or((5, 1_000), |(_, start, length)| (*start, *length));
-        let delay = Duration::from_millis(start + rng.next() % length);
+        let (start, length) = candidates.get(pick).map_or((5, 1_000), |(_, (_, start, length))| (*start, *length));
+        let mut delay = if at_write {
+            Duration::from_secs(60)
+        } else {
+            Duration::from_secs_f64((start + rng.next() % length) as f64 * scale / 1_000.0)
+        };
         let started = Instant::now();
         let mut finished = false;
         while started.elapsed() < delay {
             if let Ok(Some(_)) = child.try_wait() {
                 finished = true;
+                completed_once = true;
+                scale = scale.min(started.elapsed().as_secs_f64() * 1_000.0 / whole as f64);
+                break;
+            }
+            if at_write && std::fs::metadata(&target).and_then(|m| m.modified()).ok() != written_before {
+                delay = started.elapsed() + Duration::from_millis(rng.next() % 15);
+                std::thread::sleep(delay.saturating_sub(started.elapsed()));
                 break;
             }
             std::thread::sleep(Duration::from_millis(2));
@@ -166,10 +192,16 @@ fn run_with_kills(
             interrupted += 1;
         }
         let _ = child.wait();
-        let (at, now) = killed_in(dir, runs);
+        let (at, times, now) = killed_in(dir, runs);
         runs = now;
         if !finished {
-            *phases.entry(at).or_default() += 1;
+            *phases.entry(phase(at)).or_default() += 1;
+            // The steps the killed run completed say how fast runs go now (later runs have less
+            // to do than the uninterrupted one had): the next aims scale by it.
+            let then: u64 = windows.iter().take(times.len()).map(|(_, _, length)| length).sum();
+            if then > 0 && !times.is_empty() {
+                scale = (times.iter().sum::<u64>() as f64 / then as f64).clamp(0.2, 3.0);
+            }
         }
     }
     // Then run until a run completes.
