@@ -697,6 +697,9 @@ fn open_recovering(dir: &Path, location: &str) -> Result<(sled::Db, Option<Strin
         Err(e @ sled::Error::Corruption { .. }) => e,
         Err(e) => return Err(cannot(&e)),
     };
+    // sled can report corruption before it takes its lock (a damaged `conf`): the repair holds the
+    // lock itself, so that it never touches the files of a store another process has open.
+    let lock = lock_store(dir, location)?;
     let mut done = Vec::new();
     let incomplete = snapshot_files(dir, location)?.into_iter().filter(|name| name.ends_with(".generating"));
     for name in incomplete {
@@ -705,6 +708,7 @@ fn open_recovering(dir: &Path, location: &str) -> Result<(sled::Db, Option<Strin
         })?;
         done.push(format!("removed the incomplete snapshot file `{name}`"));
     }
+    drop(lock);
     if !done.is_empty() {
         match open_sled(dir, location)? {
             Ok(db) => return Ok((db, Some(done.join(", ")))),
@@ -712,6 +716,7 @@ fn open_recovering(dir: &Path, location: &str) -> Result<(sled::Db, Option<Strin
             Err(e) => return Err(cannot(&e)),
         }
     }
+    let lock = lock_store(dir, location)?;
     for name in snapshot_files(dir, location)? {
         let aside = format!("set-aside.{name}");
         std::fs::rename(dir.join(&name), dir.join(&aside)).map_err(|e| {
@@ -719,6 +724,7 @@ fn open_recovering(dir: &Path, location: &str) -> Result<(sled::Db, Option<Strin
         })?;
         done.push(format!("set aside the snapshot `{name}` as `{aside}` and rebuilt it from the log"));
     }
+    drop(lock);
     match open_sled(dir, location)? {
         Ok(db) if !done.is_empty() => Ok((db, Some(done.join(", ")))),
         Ok(db) => Ok((db, None)),
@@ -731,6 +737,25 @@ fn open_recovering(dir: &Path, location: &str) -> Result<(sled::Db, Option<Strin
             )))
         }
     }
+}
+
+/// Takes the lock sled takes on a store (an exclusive `flock` on its `db` file), waiting a bounded
+/// time as [`open_sled`] does; released when the file is dropped.
+fn lock_store(dir: &Path, location: &str) -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .open(dir.join("db"))
+        .map_err(|e| StoreError(format!("cannot open the store at `{location}`: {e}")))?;
+    for _ in 0..40 {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) => std::thread::sleep(std::time::Duration::from_millis(50)),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(StoreError(format!("cannot lock the store at `{location}`: {e}")));
+            }
+        }
+    }
+    Err(StoreError(format!("the store at `{location}` is in use by another metasync process")))
 }
 
 /// A sled error for a message (sled's own text of corruption shows an empty backtrace).
@@ -1271,6 +1296,28 @@ mod tests {
         check_filled(&store);
     }
 
+    /// sled reads its `conf` before it takes its lock: a store another process holds is never
+    /// repaired, even when sled reports corruption.
+    #[test]
+    fn store_in_use_is_not_repaired() {
+        let dir = TempDir::new("in-use");
+        fill(&dir.0);
+        drop(SledStore::open(&dir.0).unwrap());
+        let held = lock_store(&dir.0, "test").unwrap();
+        let conf = dir.0.join("conf");
+        let original = std::fs::read(&conf).unwrap();
+        std::fs::write(&conf, vec![b'x'; original.len()]).unwrap();
+        let before = snapshot_files(&dir.0, "test").unwrap();
+        let error = SledStore::open(&dir.0).unwrap_err();
+        assert!(error.0.contains("in use by another metasync process"), "{error}");
+        assert_eq!(snapshot_files(&dir.0, "test").unwrap(), before, "nothing set aside");
+        drop(held);
+        std::fs::write(&conf, original).unwrap();
+        let store = SledStore::open(&dir.0).unwrap();
+        assert_eq!(store.recovery(), None);
+        check_filled(&store);
+    }
+
     /// A store that sled cannot open even without its snapshots is an error naming the store.
     #[test]
     fn store_beyond_repair_is_an_error() {
@@ -1388,8 +1435,8 @@ mod tests {
         w
     }
 
-    /// Kills the writer 8 times at moments from a fixed sequence: three while it opens the store
-    /// (when sled writes its snapshot), the others while it commits.
+    /// Kills the writer 8 times at moments from a fixed sequence: three in its first 15 ms (starting,
+    /// opening the store: sled writes its snapshot then), the others while it commits.
     #[test]
     fn store_survives_kill_9() {
         let dir = TempDir::new("crash");
