@@ -138,6 +138,10 @@ struct Fake {
     modes: Vec<ImportMode>,
     answer: Answer,
     exported: Vec<ExportRequest>,
+    /// `flush` fails (the system could not make the exports durable).
+    flush_fails: bool,
+    /// How many times `flush` was called.
+    flushes: usize,
 }
 
 impl Connector for Fake {
@@ -180,6 +184,13 @@ impl Connector for Fake {
                 _ => ExportResult::Success { anchor: None },
             })
             .collect())
+    }
+    fn flush(&mut self) -> Result<(), ConnectorError> {
+        self.flushes += 1;
+        if self.flush_fails {
+            return Err(ConnectorError("the disk is full".to_string()));
+        }
+        Ok(())
     }
     fn close(&mut self) -> Result<(), ConnectorError> {
         Ok(())
@@ -1422,4 +1433,70 @@ fn deprovisioning_an_object_never_exported_drops_it() {
     let mut dir = Fake::default();
     export_all(&plan, &store, "directory", &mut dir);
     assert!(dir.exported.is_empty(), "{:?}", dir.exported);
+}
+
+// 15a. The store records an export only after the connector made it durable: when the connector
+// cannot, the export is still pending and the step fails.
+#[test]
+fn an_export_the_connector_cannot_flush_stays_pending() {
+    let plan = plan();
+    let store = MemoryStore::new();
+    let mut hr = Fake { entries: vec![person("1", "Ann", "Lee", "active", None)], ..Fake::default() };
+    full_import(&plan, &store, "hr", &mut hr);
+    delta_sync(&plan, &store, "hr");
+    let before = space(&store, "directory");
+    let mut dir = Fake { flush_fails: true, ..Fake::default() };
+    let report = export(&plan, &store, "directory", &mut dir, ExportOptions::default(), &mut no_progress);
+    assert!(report.as_ref().is_err_and(|e| e.to_string().contains("the disk is full")), "{report:?}");
+    assert_eq!(dir.exported.len(), 1);
+    assert_eq!(space(&store, "directory"), before, "nothing recorded");
+    let mut dir = Fake::default();
+    export_all(&plan, &store, "directory", &mut dir);
+    assert_eq!((dir.exported.len(), dir.flushes), (1, 1));
+    assert!(store.pending_exports("directory").unwrap_or_default().is_empty());
+}
+
+// 15b. A crash after the connector made an export durable and before the store recorded it
+// leaves the export pending; the next import sees the object in the system and drops it, so it
+// is not sent twice. An update the system already holds goes the same way.
+#[test]
+fn an_export_the_system_already_has_is_not_sent_again() {
+    let plan = plan();
+    let store = MemoryStore::new();
+    let mut hr = Fake { entries: vec![person("1", "Ann", "Lee", "active", None)], ..Fake::default() };
+    full_import(&plan, &store, "hr", &mut hr);
+    delta_sync(&plan, &store, "hr");
+    assert_eq!(store.pending_exports("directory").unwrap_or_default().len(), 1, "the add is pending");
+    // The system got the add, the store did not record it.
+    let mut dir = Fake { entries: vec![account("alee", "Ann Lee", "Lee", "1")], ..Fake::default() };
+    full_import(&plan, &store, "directory", &mut dir);
+    assert!(store.pending_exports("directory").unwrap_or_default().is_empty(), "{:?}", space(&store, "directory"));
+    let synced = synchronize(&plan, &store, "directory", true, 2, &mut no_progress);
+    assert!(synced.is_ok(), "{synced:?}");
+    export_all(&plan, &store, "directory", &mut dir);
+    assert!(dir.exported.is_empty(), "sent again: {:?}", dir.exported);
+    // An add the system holds with other values is not ours to settle: it stays an add.
+    let store = MemoryStore::new();
+    full_import(&plan, &store, "hr", &mut hr);
+    delta_sync(&plan, &store, "hr");
+    let mut dir = Fake { entries: vec![account("alee", "Someone Else", "Else", "9")], ..Fake::default() };
+    full_import(&plan, &store, "directory", &mut dir);
+    let pending = cs_at(&store, "directory", &dn("alee")).and_then(|o| o.pending_export).map(|p| p.change);
+    assert_eq!(pending, Some(ExportChange::Add));
+    // A pending update whose value the system already holds is dropped; one it lacks stays.
+    let (plan, store) = exported_ann();
+    let mut dir = Fake { entries: vec![account("alee", "Ann Lee", "Lee", "1")], ..Fake::default() };
+    full_import(&plan, &store, "directory", &mut dir);
+    hr.entries = vec![person("1", "Ann", "Moss", "active", None)];
+    full_import(&plan, &store, "hr", &mut hr);
+    delta_sync(&plan, &store, "hr");
+    let pending = cs_at(&store, "directory", "alee").and_then(|o| o.pending_export);
+    let names = |p: &Option<PendingExport>| {
+        p.as_ref().map(|p| p.attributes.iter().map(|c| c.name.clone()).collect::<Vec<_>>()).unwrap_or_default()
+    };
+    assert_eq!(names(&pending), vec!["cn".to_string(), "sn".to_string()], "{pending:?}");
+    dir.entries = vec![account("alee", "Ann Moss", "Lee", "1")];
+    full_import(&plan, &store, "directory", &mut dir);
+    let pending = cs_at(&store, "directory", "alee").and_then(|o| o.pending_export);
+    assert_eq!(names(&pending), vec!["sn".to_string()], "{pending:?}");
 }

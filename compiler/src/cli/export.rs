@@ -59,7 +59,10 @@ pub fn run_command(args: &ExportArgs) -> Exit {
     }
     let dir = store_dir(&rules, args.store.as_ref());
     let store = match SledStore::open(&dir) {
-        Ok(s) => s,
+        Ok(s) => {
+            super::run::report_repair(&s);
+            s
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::Usage;

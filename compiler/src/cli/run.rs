@@ -57,10 +57,19 @@ pub fn open_store(rules: &[PathBuf], store: Option<&PathBuf>) -> Result<SledStor
         eprintln!("error: no store at `{}`: nothing has run yet (or give --store)", dir.display());
         return Err(Exit::Usage);
     }
-    SledStore::open(&dir).map_err(|e| {
+    let store = SledStore::open(&dir).map_err(|e| {
         eprintln!("error: {e}");
         Exit::Usage
-    })
+    })?;
+    report_repair(&store);
+    Ok(store)
+}
+
+/// Tells the operator what opening the store repaired after an interrupted process, if anything.
+pub fn report_repair(store: &SledStore) {
+    if let Some(repair) = store.recovery() {
+        eprintln!("warning: the store at `{}` was repaired after an interrupted process: {repair}", store.location());
+    }
 }
 
 /// A secret by name: the environment variable `METASYNC_SECRET_<NAME>` (upper case, `-` as `_`).
@@ -104,7 +113,10 @@ pub fn run_command(args: &RunArgs) -> Exit {
     };
     let dir = store_dir(&args.rules, args.store.as_ref());
     let store = match SledStore::open(&dir) {
-        Ok(s) => s,
+        Ok(s) => {
+            report_repair(&s);
+            s
+        }
         Err(e) => {
             eprintln!("error: cannot open the store `{}`: {e}", dir.display());
             return Exit::Usage;

@@ -32,7 +32,10 @@ pub fn run(args: &StatusArgs) -> Exit {
         return Exit::Usage;
     }
     let store = match SledStore::open(&dir) {
-        Ok(s) => s,
+        Ok(s) => {
+            super::run::report_repair(&s);
+            s
+        }
         Err(e) => {
             eprintln!("error: cannot open the store `{}`: {e}", dir.display());
             return Exit::Usage;

@@ -791,13 +791,21 @@ impl Connector for CsvConnector {
         batch.iter().map(|r| self.apply(r)).collect()
     }
 
+    fn flush(&mut self) -> Result<(), ConnectorError> {
+        if let Some(mut export) = self.export.take() {
+            if export.dirty {
+                self.write(&export)?;
+                export.dirty = false;
+            }
+            self.export = Some(export);
+        }
+        Ok(())
+    }
+
     fn close(&mut self) -> Result<(), ConnectorError> {
         self.import = None;
-        if let Some(export) = self.export.take()
-            && export.dirty
-        {
-            self.write(&export)?;
-        }
+        self.flush()?;
+        self.export = None;
         Ok(())
     }
 }

@@ -563,22 +563,30 @@ impl Connector for JsonlConnector {
         batch.iter().map(|r| self.apply(r)).collect()
     }
 
+    fn flush(&mut self) -> Result<(), ConnectorError> {
+        if let Some(mut export) = self.export.take() {
+            if export.dirty {
+                files::write_atomic(&self.path, |out: &mut dyn Write| {
+                    for line in export.set.iter() {
+                        match line {
+                            Line::Object(fields) => out.write_all(object_line(fields).as_bytes())?,
+                            Line::Other(text) => out.write_all(text.as_bytes())?,
+                        }
+                        out.write_all(b"\n")?;
+                    }
+                    Ok(())
+                })?;
+                export.dirty = false;
+            }
+            self.export = Some(export);
+        }
+        Ok(())
+    }
+
     fn close(&mut self) -> Result<(), ConnectorError> {
         self.import = None;
-        if let Some(export) = self.export.take()
-            && export.dirty
-        {
-            files::write_atomic(&self.path, |out: &mut dyn Write| {
-                for line in export.set.iter() {
-                    match line {
-                        Line::Object(fields) => out.write_all(object_line(fields).as_bytes())?,
-                        Line::Other(text) => out.write_all(text.as_bytes())?,
-                    }
-                    out.write_all(b"\n")?;
-                }
-                Ok(())
-            })?;
-        }
+        self.flush()?;
+        self.export = None;
         Ok(())
     }
 }

@@ -676,8 +676,21 @@ impl LdifConnector {
         }
     }
 
-    /// Writes the content file and appends the change records.
+    /// Writes the content file, then appends the change records. In this order a crash between the
+    /// two leaves the entries in the content file, where the next import sees them (and the engine
+    /// drops the exports as done) rather than change records of entries the content lacks, which
+    /// the next export would write a second time.
     fn write(&self, export: &Export) -> Result<(), ConnectorError> {
+        files::write_atomic(&self.path, |out: &mut dyn Write| {
+            out.write_all(b"version: 1\n")?;
+            for entry in export.set.iter() {
+                let mut text = String::from("\n");
+                text.push_str(&attr_line("dn", entry.dn.as_bytes()));
+                entry_lines(&mut text, entry);
+                out.write_all(text.as_bytes())?;
+            }
+            Ok(())
+        })?;
         if !export.changes.is_empty() {
             let fresh = std::fs::metadata(&self.changes_path).map_or(true, |m| m.len() == 0);
             let ends_with_blank = !fresh
@@ -699,16 +712,7 @@ impl LdifConnector {
                 })
                 .map_err(|e| ConnectorError(format!("cannot write {}: {e}", self.changes_path.display())))?;
         }
-        files::write_atomic(&self.path, |out: &mut dyn Write| {
-            out.write_all(b"version: 1\n")?;
-            for entry in export.set.iter() {
-                let mut text = String::from("\n");
-                text.push_str(&attr_line("dn", entry.dn.as_bytes()));
-                entry_lines(&mut text, entry);
-                out.write_all(text.as_bytes())?;
-            }
-            Ok(())
-        })
+        Ok(())
     }
 }
 
@@ -804,13 +808,22 @@ impl Connector for LdifConnector {
         batch.iter().map(|r| self.apply(r)).collect()
     }
 
+    fn flush(&mut self) -> Result<(), ConnectorError> {
+        if let Some(mut export) = self.export.take() {
+            if export.dirty {
+                self.write(&export)?;
+                export.changes.clear();
+                export.dirty = false;
+            }
+            self.export = Some(export);
+        }
+        Ok(())
+    }
+
     fn close(&mut self) -> Result<(), ConnectorError> {
         self.import = None;
-        if let Some(export) = self.export.take()
-            && export.dirty
-        {
-            self.write(&export)?;
-        }
+        self.flush()?;
+        self.export = None;
         Ok(())
     }
 }
@@ -1031,6 +1044,41 @@ uid: other\n\
             new_dn: None,
             attributes,
         }
+    }
+
+    /// `flush` makes the exports so far durable (content, then change records); exports after it
+    /// are written by the next flush or by close, and no change record is written twice.
+    #[test]
+    fn flush_writes_the_exports_so_far() {
+        let dir = temp_dir("ldif-flush");
+        let path = dir.join("dir.ldif");
+        std::fs::write(&path, "version: 1\n").unwrap_or_else(|e| panic!("{e}"));
+        let plan = connector("ldif", &[("path", "dir.ldif")], directory_types());
+        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        c.open().unwrap_or_else(|e| panic!("{e}"));
+        let add = |uid: &str| {
+            request(
+                ExportChange::Add,
+                "inetOrgPerson",
+                &format!("uid={uid},ou=people,dc=example,dc=org"),
+                None,
+                vec![change("uid", Value::String(uid.into())), change("cn", Value::String(uid.into()))],
+            )
+        };
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+        c.export(&[add("ann")]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!read("dir.ldif").contains("uid=ann"), "nothing written before the flush");
+        c.flush().unwrap_or_else(|e| panic!("{e}"));
+        assert!(read("dir.ldif").contains("dn: uid=ann"));
+        assert_eq!(read("dir.changes.ldif").matches("changetype: add").count(), 1);
+        c.flush().unwrap_or_else(|e| panic!("{e}"));
+        c.export(&[add("bob")]).unwrap_or_else(|e| panic!("{e}"));
+        c.close().unwrap_or_else(|e| panic!("{e}"));
+        let content = read("dir.ldif");
+        assert!(content.contains("dn: uid=ann") && content.contains("dn: uid=bob"), "{content}");
+        let changes = read("dir.changes.ldif");
+        assert_eq!(changes.matches("changetype: add").count(), 2, "{changes}");
+        assert_eq!(changes.matches("dn: uid=ann").count(), 1, "{changes}");
     }
 
     #[test]

@@ -140,6 +140,13 @@ pub trait Connector {
     fn next_page(&mut self) -> Result<Option<ImportPage>, ConnectorError>;
     /// Exports a batch; one result per request, in order.
     fn export(&mut self, batch: &[ExportRequest]) -> Result<Vec<ExportResult>, ConnectorError>;
+    /// Makes every export sent so far durable in the connected system. The engine records exports
+    /// in the store only after this returns, so that a crash never leaves the store claiming an
+    /// export the system does not have. A connector that applies each request as it is sent has
+    /// nothing to do.
+    fn flush(&mut self) -> Result<(), ConnectorError> {
+        Ok(())
+    }
     /// Closes the connection, writing what must be written. Called also after errors and cancels.
     fn close(&mut self) -> Result<(), ConnectorError>;
 }

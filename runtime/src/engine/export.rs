@@ -9,6 +9,11 @@
 //! applied to the connector space object and remembered (export status memory) until a confirming
 //! import sees them.
 //!
+//! The results go into the store in one batch, after the connector has made every export of the
+//! step durable ([`Connector::flush`]): a crash never leaves the store claiming an export the system
+//! lacks. A crash between the connector's flush and the store's commit leaves exports pending that
+//! the system has; the next import sees them and drops them (the import's `settle_pending_export`).
+//!
 //! Before anything is sent, an export that would delete more objects than the connector's
 //! threshold (default 500; a count, or a percentage of the connector space) refuses to start
 //! unless the operator allows it for this run.
@@ -110,8 +115,35 @@ pub fn export(
         .flat_map(|o| [Some(o.dn.to_ascii_lowercase()), o.anchor.clone()])
         .flatten()
         .collect();
-    let mut deferred: Vec<(u64, AttrChange)> = Vec::new();
+    // INVARIANT: the store records the exports only once the connector has made them durable. A
+    // crash before that leaves them pending; a crash after the connector's flush and before the
+    // store's commit leaves them pending too, and the next import, seeing what reached the system,
+    // drops what is already there (see `import::settle_pending_export`): nothing is sent twice.
     let mut work = Work::default();
+    let sent =
+        send_all(store, conn, connector_name, connector, options, progress, &mut work, &mut report, &objects, &adding);
+    connector.flush().map_err(|e| EngineError::Connector(format!("connector `{connector_name}`: {e}")))?;
+    work.commit(store, plan)?;
+    sent.map(|()| report)
+}
+
+/// Sends the pending exports of `objects` (sorted, fewest references first) in two passes,
+/// staging the results in `work`.
+#[expect(clippy::too_many_arguments, reason = "the export's whole state")]
+fn send_all(
+    store: &dyn Store,
+    conn: &plan::Connector,
+    connector_name: &str,
+    connector: &mut dyn Connector,
+    options: ExportOptions,
+    progress: &mut dyn FnMut(u64),
+    work: &mut Work,
+    report: &mut StepReport,
+    objects: &[CsObject],
+    adding: &std::collections::BTreeSet<String>,
+) -> Result<()> {
+    let type_of = |o: &CsObject| conn.objects.iter().find(|t| t.name == o.object_type);
+    let mut deferred: Vec<(u64, AttrChange)> = Vec::new();
     let mut sent = 0u64;
     for chunk in objects.chunks(options.batch_size.max(1)) {
         // A delete-add sends its delete first, on its own; when the delete fails the add is not
@@ -128,7 +160,7 @@ pub fn export(
             .filter(|(_, r)| matches!(r, ExportResult::Success { .. }))
             .map(|(q, _)| q.id)
             .collect();
-        apply(store, connector_name, &mut work, &mut report, connector, &deletes, results, &mut deferred)?;
+        apply(store, connector_name, work, report, connector, &deletes, results, &mut deferred)?;
         let mut requests = Vec::new();
         for o in chunk {
             let Some(p) = &o.pending_export else { continue };
@@ -154,9 +186,8 @@ pub fn export(
             }
         }
         let results = send(connector, connector_name, &requests)?;
-        apply(store, connector_name, &mut work, &mut report, connector, &requests, results, &mut deferred)?;
+        apply(store, connector_name, work, report, connector, &requests, results, &mut deferred)?;
         sent += u64::try_from(chunk.len()).unwrap_or(0);
-        work.commit(store, plan)?;
         progress(sent);
         if report.counts.errors >= super::ERROR_LIMIT {
             return Err(EngineError::ErrorLimit(report.counts.errors));
@@ -171,7 +202,7 @@ pub fn export(
         }
         let results = send(connector, connector_name, &requests)?;
         let mut again = Vec::new();
-        apply(store, connector_name, &mut work, &mut report, connector, &requests, results, &mut again)?;
+        apply(store, connector_name, work, report, connector, &requests, results, &mut again)?;
         for (id, change) in again {
             report.issue(
                 "reference-not-exported",
@@ -180,9 +211,8 @@ pub fn export(
                 format!("`{}` could not be set: its target does not exist", change.name),
             );
         }
-        work.commit(store, plan)?;
     }
-    Ok(report)
+    Ok(())
 }
 
 fn request(o: &CsObject, change: ExportChange, attributes: Vec<AttrChange>) -> ExportRequest {

@@ -10,12 +10,14 @@
 //! the error, so the next delta import reads the failed object again.
 //!
 //! A confirming import compares imported values with the export status memory: a match clears
-//! it, a mismatch is an `exported-change-not-reimported` warning.
+//! it, a mismatch is an `exported-change-not-reimported` warning. A pending export drops what the
+//! imported object already holds: an export that reached the system just before a crash, ahead of
+//! the store's record of it, is not sent again.
 
 use super::{EngineError, ObjectEnv, Result, StepReport, Work, capability, connector_index, slots};
 use crate::connectors::{Connector, EntryChange, ImportEntry, ImportMode};
 use crate::eval::eval_condition;
-use crate::model::{CsKind, CsObject, ImportChange, PendingImport};
+use crate::model::{CsKind, CsObject, ExportChange, ImportChange, PendingImport};
 use crate::plan::{self, ContainerKind, Plan};
 use crate::store::{Op, Store};
 use crate::value::{Value, ValueKind};
@@ -272,6 +274,7 @@ fn stage(
                     o.anchor = Some(entry.anchor); // a provisioned object confirmed by its first import
                 }
                 o.attributes = new_values;
+                settle_pending_export(&mut o);
                 if !changed.is_empty() {
                     let pending = match o.pending_import.take() {
                         Some(PendingImport { change: ImportChange::Add, changed: before }) => {
@@ -296,6 +299,35 @@ fn stage(
         work.commit(store, plan).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// Drops from an object's pending export what the import shows the system already holds. The
+/// engine records an export in the store only after the connector has made it durable, so a crash
+/// between the two leaves an export pending that reached the system: the next import sees it here,
+/// and it is not sent again. An update keeps only the values that still differ (and a rename only
+/// while the DN differs); an add is done when the system holds every value it would send (an add
+/// that finds an object with other values stays an add: that object is not known to be ours).
+fn settle_pending_export(o: &mut CsObject) {
+    let Some(mut p) = o.pending_export.take() else { return };
+    let held = |name: &str| o.attributes.get(name).cloned().unwrap_or(Value::Null);
+    match p.change {
+        ExportChange::Add => {
+            if p.attributes.iter().all(|c| same_values(&held(&c.name), &c.new)) {
+                return;
+            }
+        }
+        ExportChange::Update => {
+            p.attributes.retain(|c| !same_values(&held(&c.name), &c.new));
+            if p.new_dn.as_deref().is_some_and(|dn| dn.eq_ignore_ascii_case(&o.dn)) {
+                p.new_dn = None;
+            }
+            if p.attributes.is_empty() && p.new_dn.is_none() {
+                return;
+            }
+        }
+        ExportChange::Delete | ExportChange::DeleteAdd => {}
+    }
+    o.pending_export = Some(p);
 }
 
 fn merge(mut a: Vec<String>, b: Vec<String>) -> Vec<String> {
