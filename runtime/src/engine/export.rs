@@ -123,7 +123,9 @@ pub fn export(
     let sent =
         send_all(store, conn, connector_name, connector, options, progress, &mut work, &mut report, &objects, &adding);
     connector.flush().map_err(|e| EngineError::Connector(format!("connector `{connector_name}`: {e}")))?;
-    work.commit(store, plan)?;
+    // A crash between these batches leaves exports pending that the system has: the next import
+    // drops them (as after a crash between the flush and the commit).
+    work.commit_in_batches(store, plan, super::BATCH_SIZE)?;
     sent.map(|()| report)
 }
 

@@ -260,17 +260,31 @@ impl Work {
 
     /// Writes every change in one atomic, durable batch and forgets the objects read.
     pub fn commit(&mut self, store: &dyn Store, plan: &Plan) -> Result<()> {
+        self.commit_in_batches(store, plan, usize::MAX)
+    }
+
+    /// Writes every change, connector objects that are only replaced in batches of `size`, then
+    /// every deletion, metaverse change and other write in one last batch (so that a connector
+    /// object's deletion and its metaverse object's change are never apart). For a step whose
+    /// changes are all known before any may be recorded (an export, recorded once the connector has
+    /// made it durable), without one store batch the size of the step.
+    pub fn commit_in_batches(&mut self, store: &dyn Store, plan: &Plan, size: usize) -> Result<()> {
         let mut batch = Batch::new();
         // The read cache is forgotten: staged objects move into the batch (a copy only when a
         // caller still holds a reference).
         let mut cs = std::mem::take(&mut self.cs);
         let mut mv = std::mem::take(&mut self.mv);
+        let mut last = Batch::new();
         for (connector, id) in std::mem::take(&mut self.dirty_cs) {
             match cs.get_mut(&connector).and_then(|objects| objects.remove(&id)).flatten() {
                 Some(o) => batch.push(Op::PutCs(Box::new(Rc::unwrap_or_clone(o)))),
-                None => batch.push(Op::DeleteCs { connector, id }),
+                None => last.push(Op::DeleteCs { connector, id }),
+            }
+            if batch.ops.len() >= size {
+                store.commit(std::mem::take(&mut batch))?;
             }
         }
+        batch.ops.append(&mut last.ops);
         for id in std::mem::take(&mut self.dirty_mv) {
             match mv.remove(&id).flatten() {
                 Some(o) => {
