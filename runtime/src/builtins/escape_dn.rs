@@ -26,33 +26,45 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"escape_dn("#1 fan")"##, result: r##""\\#1 fan""## },
         Example { call: r##"escape_dn("Ann")"##, result: r##""Ann""## },
     ],
-    call: self::call,
+    call: super::Call::Moves(self::call),
 };
 
-use super::support::opt_str;
-use super::{Arg, CallError};
-use crate::value::Value;
+use super::CallError;
+use super::support::take_str;
+use crate::value::Val;
 
-/// The value with RFC 4514's escapes (NUL as `\00`).
-fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    let Some(value) = opt_str(args, 0, "value")? else {
-        return Ok(Value::Null);
+/// Whether `c` at character `i` of a value of `last + 1` characters needs an escape.
+fn escaped(c: char, i: usize, last: usize) -> bool {
+    match c {
+        '"' | '+' | ',' | ';' | '<' | '>' | '\\' | '\0' => true,
+        '#' => i == 0,
+        ' ' => i == 0 || i == last,
+        _ => false,
+    }
+}
+
+/// The value with RFC 4514's escapes (NUL as `\00`); a value that needs none is returned as it is
+/// (no copy).
+fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
+    let Some(value) = take_str(args, 0, "value")? else {
+        return Ok(Val::NULL);
     };
     let last = value.chars().count().saturating_sub(1);
-    let mut out = String::with_capacity(value.len() + 4);
+    if !value.chars().enumerate().any(|(i, c)| escaped(c, i, last)) {
+        return Ok(Val::text(value));
+    }
+    let mut out = String::with_capacity(value.len() + 8);
     for (i, c) in value.chars().enumerate() {
         match c {
-            '"' | '+' | ',' | ';' | '<' | '>' | '\\' => {
+            '\0' => out.push_str("\\00"),
+            c if escaped(c, i, last) => {
                 out.push('\\');
                 out.push(c);
             }
-            '#' if i == 0 => out.push_str("\\#"),
-            ' ' if i == 0 || i == last => out.push_str("\\ "),
-            '\0' => out.push_str("\\00"),
             c => out.push(c),
         }
     }
-    Ok(Value::String(out))
+    Ok(Val::String(out))
 }
 
 #[cfg(test)]
@@ -62,12 +74,12 @@ mod tests {
 
     #[test]
     fn escapes() {
-        let e = |t: &str| run(super::call, vec![s(t)]);
+        let e = |t: &str| run(super::SIGNATURE.call, vec![s(t)]);
         assert_eq!(e(r#"a"b+c,d;e<f>g\h"#), Ok(s(r#"a\"b\+c\,d\;e\<f\>g\\h"#)));
         assert_eq!(e(" a#b "), Ok(s(r"\ a#b\ ")));
         assert_eq!(e(" "), Ok(s(r"\ ")));
         assert_eq!(e("a\0"), Ok(s(r"a\00")));
         assert_eq!(e(""), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

@@ -33,7 +33,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"format_datetime(to_datetime("12/25/2007"), "yyyy-MM-dd")"##, result: r##""2007-12-25""## },
         Example { call: r##"format_datetime(date_from_num(129699324000000000), "yyyyMMddHHmmss.0Z")"##, result: r##""20120101230000.0Z""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{DAYS, MONTHS, opt_datetime, opt_str, weekday};
@@ -185,7 +185,7 @@ mod tests {
     use crate::value::Value;
 
     fn f(date: &str, format: &str) -> Result<Value, super::CallError> {
-        run(super::call, vec![dt(date), s(format)])
+        run(super::SIGNATURE.call, vec![dt(date), s(format)])
     }
 
     #[test]
@@ -210,7 +210,7 @@ mod tests {
         assert!(f(d, "'open").is_err());
         assert!(f(d, "ffffffff").is_err());
         assert!(f(d, "yyyy\\").is_err());
-        assert!(run(super::call, vec![Value::DateTime(i64::MIN), s("yyyy")]).is_ok());
-        assert_eq!(run(super::call, vec![Value::Null, s("yyyy")]), Ok(Value::Null));
+        assert!(run(super::SIGNATURE.call, vec![Value::DateTime(i64::MIN), s("yyyy")]).is_ok());
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, s("yyyy")]), Ok(Value::Null));
     }
 }

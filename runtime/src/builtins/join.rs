@@ -27,7 +27,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"join(", ", "", "Doe", "John")"##, result: r##""Doe, John""## },
         Example { call: r##"join("", "a", ["b", "c"])"##, result: r##""abc""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{opt_str, to_text};
@@ -54,7 +54,7 @@ mod tests {
 
     #[test]
     fn edges() {
-        let join = |args: Vec<Value>| run(super::call, args);
+        let join = |args: Vec<Value>| run(super::SIGNATURE.call, args);
         assert_eq!(join(vec![s("-"), Value::Null, s("a"), list(&["", "b"]), i(3)]), Ok(s("a-b-3")));
         assert_eq!(join(vec![s("-"), Value::Null]), Ok(s("")));
         assert_eq!(join(vec![s("-")]), Ok(s("")));

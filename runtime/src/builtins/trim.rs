@@ -17,16 +17,26 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r#"trim("  Ann ")"#, result: r#""Ann""# },
         Example { call: r#"trim("")"#, result: r#""""# },
     ],
-    call: self::call,
+    call: super::Call::Moves(self::call),
 };
 
-use super::support::opt_str;
-use super::{Arg, CallError};
-use crate::value::Value;
+use super::CallError;
+use super::support::take_str;
+use crate::value::Val;
 
-/// `text.trim()`: white space is every Unicode white-space character, as .NET's `String.Trim`.
-fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    Ok(opt_str(args, 0, "text")?.map_or(Value::Null, |t| Value::String(t.trim().to_string())))
+/// `text.trim()`: white space is every Unicode white-space character, as .NET's `String.Trim`. A
+/// slice of borrowed text, computed text cut in place.
+fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
+    trimmed(args, str::trim)
+}
+
+/// The text argument with `trim` applied (`trim`, `ltrim` and `rtrim`): no copy.
+pub fn trimmed<'a>(args: &mut [Val<'a>], trim: fn(&str) -> &str) -> Result<Val<'a>, CallError> {
+    let Some(text) = take_str(args, 0, "text")? else { return Ok(Val::NULL) };
+    let t = trim(&text);
+    let start = t.as_ptr() as usize - text.as_ptr() as usize;
+    let end = start + t.len();
+    Ok(super::support::sub_text(text, start, end))
 }
 
 #[cfg(test)]
@@ -36,9 +46,9 @@ mod tests {
 
     #[test]
     fn trims() {
-        let out = run(super::call, vec![s("\t a b\u{a0}\n")]);
+        let out = run(super::SIGNATURE.call, vec![s("\t a b\u{a0}\n")]);
         assert_eq!(out, Ok(s("\t a b\u{a0}\n".trim())));
-        assert_eq!(run(super::call, vec![s("   ")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("   ")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }
