@@ -348,48 +348,76 @@ fn select_unique_value<'a, E: Env + ?Sized>(
     })
 }
 
-/// A chain `a + b + c + ...` evaluated at once: text is built in one allocation instead of one
-/// per `+`, into the first operand's buffer when that one was computed.
+/// A chain `a + b + c + ...` evaluated at once. Text is appended operand by operand to one
+/// string (the first operand's buffer when that one was computed), with no string per `+` and no
+/// list of operands; a chain that starts with another kind is added up value by value.
 #[inline(never)]
 fn eval_add_chain<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Val<'a>, EvalError> {
     let mut leaves: SmallVec<[&'a Expr; 8]> = SmallVec::new();
     add_leaves(expr, &mut leaves);
-    let mut values: SmallVec<[Val<'a>; 8]> = SmallVec::with_capacity(leaves.len());
-    let mut len = 0;
-    let mut all_text = true;
-    for leaf in leaves {
+    let mut rest = leaves.iter();
+    let Some(first) = rest.next() else { return Ok(Val::NULL) };
+    let first = eval_in(first, env, locals)?;
+    if first.is_null() {
+        return Ok(Val::NULL);
+    }
+    let mut text = match first {
+        Val::String(s) => s,
+        Val::Str(_) | Val::Ref(Value::String(_)) | Val::Owned(Value::String(_)) => {
+            let head = first.as_str().unwrap_or("");
+            let mut text = String::with_capacity(head.len() + rest.clone().map(|e| size_hint(e)).sum::<usize>());
+            text.push_str(head);
+            text
+        }
+        other => return add_values(other, rest.as_slice(), env, locals),
+    };
+    let mut mismatch: Option<Value> = None;
+    for leaf in rest {
+        let v = eval_in(leaf, env, locals)?;
+        match v.as_str() {
+            _ if v.is_null() => return Ok(Val::NULL),
+            Some(t) if mismatch.is_none() => text.push_str(t),
+            Some(_) => {}
+            // Text plus another kind fails, unless a later operand is missing (as when the
+            // operands are all evaluated first and then added).
+            None => {
+                if mismatch.is_none() {
+                    mismatch = Some(v.into_value());
+                }
+            }
+        }
+    }
+    match mismatch {
+        None => Ok(Val::String(text)),
+        Some(other) => binary(BinOp::Add, &Value::String(text), &other).map(Val::owned),
+    }
+}
+
+/// The room to reserve for an operand of a text chain: a constant's length, a guess for others.
+fn size_hint(e: &Expr) -> usize {
+    match e {
+        Expr::Const(Value::String(s)) => s.len(),
+        _ => 16,
+    }
+}
+
+/// `first + rest...` for operands that are not text, left to right.
+fn add_values<'a, E: Env + ?Sized>(
+    first: Val<'a>,
+    rest: &[&'a Expr],
+    env: &'a E,
+    locals: &'a [Value],
+) -> Result<Val<'a>, EvalError> {
+    let mut values: SmallVec<[Val<'a>; 8]> = SmallVec::with_capacity(rest.len());
+    for leaf in rest {
         let v = eval_in(leaf, env, locals)?;
         if v.is_null() {
             return Ok(Val::NULL);
         }
-        match v.as_str() {
-            Some(t) => len += t.len(),
-            None => all_text = false,
-        }
         values.push(v);
     }
-    if all_text {
-        let mut parts = values.into_iter();
-        let mut text = match parts.next() {
-            Some(Val::String(mut first)) => {
-                first.reserve(len - first.len());
-                first
-            }
-            Some(first) => {
-                let mut text = String::with_capacity(len);
-                text.push_str(first.as_str().unwrap_or(""));
-                text
-            }
-            None => String::new(),
-        };
-        for v in parts {
-            text.push_str(v.as_str().unwrap_or(""));
-        }
-        return Ok(Val::String(text));
-    }
-    let mut parts = values.into_iter();
-    let mut acc = parts.next().map(Val::into_value).unwrap_or(Value::Null);
-    for v in parts {
+    let mut acc = first.into_value();
+    for v in values {
         acc = binary(BinOp::Add, &acc, &v.into_cow())?;
     }
     Ok(Val::owned(acc))

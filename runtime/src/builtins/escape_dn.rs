@@ -33,12 +33,13 @@ use super::CallError;
 use super::support::take_str;
 use crate::value::Val;
 
-/// Whether `c` at character `i` of a value of `last + 1` characters needs an escape.
-fn escaped(c: char, i: usize, last: usize) -> bool {
-    match c {
-        '"' | '+' | ',' | ';' | '<' | '>' | '\\' | '\0' => true,
-        '#' => i == 0,
-        ' ' => i == 0 || i == last,
+/// Whether byte `b` at offset `i` of a value of `len` bytes needs an escape (every character
+/// that does is ASCII, so the value is scanned byte by byte).
+fn escaped(b: u8, i: usize, len: usize) -> bool {
+    match b {
+        b'"' | b'+' | b',' | b';' | b'<' | b'>' | b'\\' | b'\0' => true,
+        b'#' => i == 0,
+        b' ' => i == 0 || i + 1 == len,
         _ => false,
     }
 }
@@ -49,21 +50,30 @@ fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
     let Some(value) = take_str(args, 0, "value")? else {
         return Ok(Val::NULL);
     };
-    let last = value.chars().count().saturating_sub(1);
-    if !value.chars().enumerate().any(|(i, c)| escaped(c, i, last)) {
+    let len = value.len();
+    // Allocated at the first escape: a value that needs none is not copied.
+    let mut out = String::new();
+    let mut plain = 0;
+    for (i, b) in value.bytes().enumerate() {
+        if !escaped(b, i, len) {
+            continue;
+        }
+        if out.capacity() == 0 {
+            out.reserve(len + 8);
+        }
+        out.push_str(value.get(plain..i).unwrap_or(""));
+        if b == b'\0' {
+            out.push_str("\\00");
+        } else {
+            out.push('\\');
+            out.push(char::from(b));
+        }
+        plain = i + 1;
+    }
+    if out.capacity() == 0 {
         return Ok(Val::text(value));
     }
-    let mut out = String::with_capacity(value.len() + 8);
-    for (i, c) in value.chars().enumerate() {
-        match c {
-            '\0' => out.push_str("\\00"),
-            c if escaped(c, i, last) => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
+    out.push_str(value.get(plain..).unwrap_or(""));
     Ok(Val::String(out))
 }
 

@@ -21,14 +21,16 @@ pub fn opt_str<'b>(args: &'b [Arg<'_>], i: usize, param: &str) -> Result<Option<
 /// it is missing or omitted.
 pub fn take_str<'a>(args: &mut [Val<'a>], i: usize, param: &str) -> Result<Option<Cow<'a, str>>, CallError> {
     let Some(v) = args.get_mut(i) else { return Ok(None) };
-    if let Some(text) = v.take_text() {
-        return Ok(Some(text));
-    }
-    match std::mem::take(v) {
-        Val::Ref(Value::Reference(s)) => Ok(Some(Cow::Borrowed(s))),
-        Val::Owned(Value::Reference(s)) => Ok(Some(Cow::Owned(s))),
-        other if other.is_null() => Ok(None),
-        other => Err(CallError(format!("`{param}` must be a string, not {}", other.into_value().to_literal()))),
+    match v {
+        Val::Str(s) => Ok(Some(Cow::Borrowed(*s))),
+        Val::Ref(r) => match *r {
+            Value::String(s) | Value::Reference(s) => Ok(Some(Cow::Borrowed(s.as_str()))),
+            Value::Null => Ok(None),
+            other => Err(CallError(format!("`{param}` must be a string, not {}", other.to_literal()))),
+        },
+        Val::String(s) | Val::Owned(Value::String(s) | Value::Reference(s)) => Ok(Some(Cow::Owned(std::mem::take(s)))),
+        Val::Owned(Value::Null) => Ok(None),
+        Val::Owned(other) => Err(CallError(format!("`{param}` must be a string, not {}", other.to_literal()))),
     }
 }
 
@@ -84,9 +86,21 @@ pub fn map_case_in_place<'a>(args: &mut [Val<'a>], upper: bool) -> Result<Val<'a
     }
     let mut out = String::with_capacity(text.len());
     if upper {
-        out.extend(text.chars().map(|c| if c.is_ascii() { c.to_ascii_uppercase() } else { upper_char(c) }));
+        out.extend(text.chars().map(|c| match c {
+            'a'..='z' => c.to_ascii_uppercase(),
+            // Latin-1 letters: `à`..`þ` are 32 above their capitals (`÷` is not a letter).
+            'à'..='þ' if c != '÷' => char::from_u32(u32::from(c) - 32).unwrap_or(c),
+            c if c.is_ascii() || (c < 'ÿ' && c != 'µ') => c,
+            c => upper_char(c),
+        }));
     } else {
-        out.extend(text.chars().map(|c| if c.is_ascii() { c.to_ascii_lowercase() } else { lower_char(c) }));
+        out.extend(text.chars().map(|c| match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            // Latin-1 letters: `À`..`Þ` are 32 below their small letters (`×` is not a letter).
+            'À'..='Þ' if c != '×' => char::from_u32(u32::from(c) + 32).unwrap_or(c),
+            c if c.is_ascii() || c < 'ÿ' => c,
+            c => lower_char(c),
+        }));
     }
     Ok(Val::String(out))
 }
@@ -813,6 +827,21 @@ pub mod testing {
             return Err(format!("trailing {}", p.rest()));
         }
         Ok(v)
+    }
+
+    #[test]
+    fn case_mapping_fast_paths_agree_with_the_character_tables() {
+        use super::{lower_char, map_case_in_place, upper_char};
+        for c in (0..0x600).filter_map(char::from_u32) {
+            // Non-ASCII text (`é` first) takes the character path.
+            let text = format!("é{c}");
+            let mut args = [Val::Str(&text)];
+            let up = map_case_in_place(&mut args, true).map(Val::into_value);
+            let mut args = [Val::Str(&text)];
+            let low = map_case_in_place(&mut args, false).map(Val::into_value);
+            assert_eq!(up, Ok(Value::String(format!("É{}", upper_char(c)))), "upper of {c:?}");
+            assert_eq!(low, Ok(Value::String(format!("é{}", lower_char(c)))), "lower of {c:?}");
+        }
     }
 
     #[test]

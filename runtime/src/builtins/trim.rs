@@ -32,6 +32,12 @@ fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
 
 /// The text argument with `trim` applied (`trim`, `ltrim` and `rtrim`): no copy.
 pub fn trimmed<'a>(args: &mut [Val<'a>], trim: fn(&str) -> &str) -> Result<Val<'a>, CallError> {
+    // Borrowed text (the common case: an attribute) is sliced where it lies.
+    match args.first() {
+        Some(Val::Str(s)) => return Ok(Val::Str(trim(s))),
+        Some(Val::Ref(crate::value::Value::String(s))) => return Ok(Val::Str(trim(s))),
+        _ => {}
+    }
     let Some(text) = take_str(args, 0, "text")? else { return Ok(Val::NULL) };
     let t = trim(&text);
     let start = t.as_ptr() as usize - text.as_ptr() as usize;
