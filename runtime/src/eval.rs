@@ -5,7 +5,7 @@
 //! concatenation, a function's result) are owned. Evaluation never panics: every failure is an
 //! [`EvalError`] that the caller wraps with the rule, the flow and the object.
 
-use crate::builtins::{Arg, Call, CallError, Nulls};
+use crate::builtins::{Arg, Call, CallError, Nulls, Signature};
 use crate::plan::{BinOp, Expr, TypeRef};
 use crate::value::{Val, Value};
 use smallvec::SmallVec;
@@ -302,19 +302,48 @@ fn eval_call<'a, E: Env + ?Sized>(
     if sig.name == "select_unique_value" {
         return select_unique_value(args, env, locals);
     }
-    let mut values: SmallVec<[Val<'a>; 4]> = SmallVec::with_capacity(args.len());
+    let propagate = sig.nulls == Nulls::Propagate;
+    // One to three arguments (nearly every call) are evaluated into an array of their number.
+    let arg = |e: &'a Expr| -> Result<Option<Val<'a>>, EvalError> {
+        let v = eval_in(e, env, locals)?;
+        Ok(if propagate && v.is_null() { None } else { Some(v) })
+    };
+    match args {
+        [a] => {
+            let Some(a) = arg(a)? else { return Ok(Val::NULL) };
+            return apply(sig, &mut [a]);
+        }
+        [a, b] => {
+            let Some(a) = arg(a)? else { return Ok(Val::NULL) };
+            let Some(b) = arg(b)? else { return Ok(Val::NULL) };
+            return apply(sig, &mut [a, b]);
+        }
+        [a, b, c] => {
+            let Some(a) = arg(a)? else { return Ok(Val::NULL) };
+            let Some(b) = arg(b)? else { return Ok(Val::NULL) };
+            let Some(c) = arg(c)? else { return Ok(Val::NULL) };
+            return apply(sig, &mut [a, b, c]);
+        }
+        _ => {}
+    }
+    let mut values: Vec<Val<'a>> = Vec::with_capacity(args.len());
     for a in args {
         let v = eval_in(a, env, locals)?;
-        if sig.nulls == Nulls::Propagate && v.is_null() {
+        if propagate && v.is_null() {
             return Ok(Val::NULL);
         }
         values.push(v);
     }
+    apply(sig, &mut values)
+}
+
+/// Calls a function with its evaluated arguments.
+fn apply<'a>(sig: &Signature, values: &mut [Val<'a>]) -> Result<Val<'a>, EvalError> {
     let wrap = |e: CallError| EvalError(format!("`{}`: {e}", sig.name));
     match sig.call {
-        Call::Moves(f) => f(&mut values).map_err(wrap),
+        Call::Moves(f) => f(values).map_err(wrap),
         Call::Values(f) => {
-            let values: SmallVec<[Arg<'a>; 4]> = values.into_iter().map(Val::into_cow).collect();
+            let values: SmallVec<[Arg<'a>; 4]> = values.iter_mut().map(|v| std::mem::take(v).into_cow()).collect();
             f(&values).map(Val::owned).map_err(wrap)
         }
     }

@@ -305,6 +305,8 @@ pub fn parse_guid(text: &str) -> Option<u128> {
 /// borrowed or owned `Value::String`; every accessor accepts them all.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val<'a> {
+    /// No value (also what a function leaves behind in an argument it took).
+    Null,
     /// Borrowed text (an attribute, a constant, or a part of one).
     Str(&'a str),
     /// Computed text.
@@ -323,7 +325,7 @@ impl Default for Val<'_> {
 
 impl<'a> Val<'a> {
     /// No value.
-    pub const NULL: Val<'static> = Val::Owned(Value::Null);
+    pub const NULL: Val<'static> = Val::Null;
 
     /// A borrowed value (kept whole, so that it can be handed on as a `&Value`).
     pub fn borrowed(v: &'a Value) -> Val<'a> {
@@ -333,6 +335,7 @@ impl<'a> Val<'a> {
     /// A computed value (text as [`Val::String`]).
     pub fn owned(v: Value) -> Val<'a> {
         match v {
+            Value::Null => Val::Null,
             Value::String(s) => Val::String(s),
             other => Val::Owned(other),
         }
@@ -342,6 +345,7 @@ impl<'a> Val<'a> {
     pub fn as_value(&self) -> Option<&Value> {
         match self {
             Val::Str(_) | Val::String(_) | Val::Ref(Value::String(_)) | Val::Owned(Value::String(_)) => None,
+            Val::Null => Some(&Value::Null),
             Val::Ref(v) => Some(v),
             Val::Owned(v) => Some(v),
         }
@@ -358,7 +362,7 @@ impl<'a> Val<'a> {
 
     /// `Null`.
     pub fn is_null(&self) -> bool {
-        matches!(self, Val::Ref(Value::Null) | Val::Owned(Value::Null))
+        matches!(self, Val::Null | Val::Ref(Value::Null) | Val::Owned(Value::Null))
     }
 
     /// The text, taken: borrowed text stays borrowed, computed text is moved out (`self` is left
@@ -386,6 +390,7 @@ impl<'a> Val<'a> {
     /// The value, owned (borrowed text and values are copied).
     pub fn into_value(self) -> Value {
         match self {
+            Val::Null => Value::Null,
             Val::Str(s) => Value::String(s.to_string()),
             Val::String(s) => Value::String(s),
             Val::Ref(v) => v.clone(),

@@ -29,7 +29,7 @@ pub fn take_str<'a>(args: &mut [Val<'a>], i: usize, param: &str) -> Result<Optio
             other => Err(CallError(format!("`{param}` must be a string, not {}", other.to_literal()))),
         },
         Val::String(s) | Val::Owned(Value::String(s) | Value::Reference(s)) => Ok(Some(Cow::Owned(std::mem::take(s)))),
-        Val::Owned(Value::Null) => Ok(None),
+        Val::Null | Val::Owned(Value::Null) => Ok(None),
         Val::Owned(other) => Err(CallError(format!("`{param}` must be a string, not {}", other.to_literal()))),
     }
 }
