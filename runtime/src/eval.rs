@@ -123,6 +123,16 @@ pub fn eval<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Cow<'a, V
     Ok(eval_in(expr, env, &[])?.into_cow())
 }
 
+/// Evaluates an operand: constants and attributes (half of all nodes) without a call.
+#[inline(always)]
+fn operand<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Val<'a>, EvalError> {
+    match expr {
+        Expr::Const(v) => Ok(Val::Ref(v)),
+        Expr::Attr(slot) => Ok(Val::Ref(env.attr(*slot))),
+        other => eval_in(other, env, locals),
+    }
+}
+
 /// Evaluates an expression with the values bound by enclosing `select`, `where` and `with`.
 fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Val<'a>, EvalError> {
     Ok(match expr {
@@ -305,7 +315,7 @@ fn eval_call<'a, E: Env + ?Sized>(
     let propagate = sig.nulls == Nulls::Propagate;
     // One to three arguments (nearly every call) are evaluated into an array of their number.
     let arg = |e: &'a Expr| -> Result<Option<Val<'a>>, EvalError> {
-        let v = eval_in(e, env, locals)?;
+        let v = operand(e, env, locals)?;
         Ok(if propagate && v.is_null() { None } else { Some(v) })
     };
     match args {
@@ -386,7 +396,7 @@ fn eval_add_chain<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [
     add_leaves(expr, &mut leaves);
     let mut rest = leaves.iter();
     let Some(first) = rest.next() else { return Ok(Val::NULL) };
-    let first = eval_in(first, env, locals)?;
+    let first = operand(first, env, locals)?;
     if first.is_null() {
         return Ok(Val::NULL);
     }
@@ -402,7 +412,7 @@ fn eval_add_chain<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [
     };
     let mut mismatch: Option<Value> = None;
     for leaf in rest {
-        let v = eval_in(leaf, env, locals)?;
+        let v = operand(leaf, env, locals)?;
         match v.as_str() {
             _ if v.is_null() => return Ok(Val::NULL),
             Some(t) if mismatch.is_none() => text.push_str(t),

@@ -42,6 +42,23 @@ fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
     let (Some(text), Some(old), Some(new)) = (text, old, new) else {
         return Ok(Val::NULL);
     };
+    if let [byte] = old.as_bytes() {
+        // One ASCII character (a space, a dot...): a byte scan, no substring search.
+        let Some(first) = text.bytes().position(|b| b == *byte) else {
+            return Ok(Val::text(text));
+        };
+        let mut out = String::with_capacity(text.len() + new.len());
+        let mut plain = 0;
+        for (i, b) in text.bytes().enumerate().skip(first) {
+            if b == *byte {
+                out.push_str(text.get(plain..i).unwrap_or(""));
+                out.push_str(&new);
+                plain = i + 1;
+            }
+        }
+        out.push_str(text.get(plain..).unwrap_or(""));
+        return Ok(Val::String(out));
+    }
     if old.is_empty() || !text.contains(&*old) {
         return Ok(Val::text(text));
     }
