@@ -1,9 +1,12 @@
 //! Evaluation of compiled expressions.
 //!
-//! Values are read from an [`Env`] by slot and returned as `Cow`: reading an attribute borrows it,
-//! so a flow such as `mail <- mail` or a comparison allocates nothing; only computed values (a
-//! concatenation, a function's result) are owned. Evaluation never panics: every failure is an
-//! [`EvalError`] that the caller wraps with the rule, the flow and the object.
+//! Values are read from an [`Env`] by slot and evaluated as [`Val`]: reading an attribute borrows
+//! it, so a flow such as `mail <- mail` or a comparison allocates nothing; text functions hand back
+//! slices of borrowed text (`trim`, `left`, `replace` without a match) and reuse the buffers of
+//! computed text (`upper` of a concatenation); a chain of `+` is appended to one string. Only
+//! computed values are owned, and the public entry points return them as `Cow`. Evaluation never
+//! panics: every failure is an [`EvalError`] that the caller wraps with the rule, the flow and the
+//! object.
 
 use crate::builtins::{Arg, Call, CallError, Nulls, Signature};
 use crate::plan::{BinOp, Expr, TypeRef};

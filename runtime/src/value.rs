@@ -365,20 +365,6 @@ impl<'a> Val<'a> {
         matches!(self, Val::Null | Val::Ref(Value::Null) | Val::Owned(Value::Null))
     }
 
-    /// The text, taken: borrowed text stays borrowed, computed text is moved out (`self` is left
-    /// `Null`); `None` when this is not a string.
-    pub fn take_text(&mut self) -> Option<Cow<'a, str>> {
-        match std::mem::take(self) {
-            Val::Str(s) => Some(Cow::Borrowed(s)),
-            Val::String(s) | Val::Owned(Value::String(s)) => Some(Cow::Owned(s)),
-            Val::Ref(Value::String(s)) => Some(Cow::Borrowed(s)),
-            other => {
-                *self = other;
-                None
-            }
-        }
-    }
-
     /// Text as a value (borrowed text stays borrowed).
     pub fn text(t: Cow<'a, str>) -> Val<'a> {
         match t {
