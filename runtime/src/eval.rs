@@ -350,7 +350,9 @@ fn eval_call<'a, E: Env + ?Sized>(
     apply(sig, &mut values)
 }
 
-/// Calls a function with its evaluated arguments.
+/// Calls a function with its evaluated arguments (inlined: one call and one move of the result
+/// fewer per call).
+#[inline(always)]
 fn apply<'a>(sig: &Signature, values: &mut [Val<'a>]) -> Result<Val<'a>, EvalError> {
     let wrap = |e: CallError| EvalError(format!("`{}`: {e}", sig.name));
     match sig.call {
