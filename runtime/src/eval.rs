@@ -601,6 +601,24 @@ mod tests {
         assert!(run(&Expr::Neg(c(Value::Integer(i64::MIN))), &[]).is_err());
         assert_eq!(run(&Expr::Binary(BinOp::Add, c(s("a")), c(Value::Null)), &[]), Ok(Value::Null));
         assert_eq!(run(&Expr::Binary(BinOp::Add, c(s("a")), c(s("b"))), &[]), Ok(s("ab")));
+        // Chains: a missing operand anywhere makes the chain missing, even after a kind mismatch;
+        // text and integers do not add, whichever comes first.
+        let chain = |a: Value, b: Value, d: Value| {
+            run(&Expr::Binary(BinOp::Add, Box::new(Expr::Binary(BinOp::Add, c(a), c(b))), c(d)), &[])
+        };
+        assert_eq!(chain(s("a"), Value::Integer(1), Value::Null), Ok(Value::Null));
+        assert_eq!(chain(Value::Integer(1), s("a"), Value::Null), Ok(Value::Null));
+        assert!(chain(s("a"), Value::Integer(1), s("b")).is_err());
+        assert!(chain(Value::Integer(1), Value::Integer(2), s("b")).is_err());
+        assert_eq!(chain(Value::Integer(1), Value::Integer(2), Value::Integer(3)), Ok(Value::Integer(6)));
+        assert_eq!(chain(s("a"), s(""), s("c")), Ok(s("ac")));
+        let attrs = [s("x"), s("y")];
+        let e = Expr::Binary(
+            BinOp::Add,
+            Box::new(Expr::Binary(BinOp::Add, Box::new(Expr::Attr(0)), c(s("-")))),
+            Box::new(Expr::Attr(1)),
+        );
+        assert_eq!(run(&e, &attrs), Ok(s("x-y")));
     }
 
     #[test]
