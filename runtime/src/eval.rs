@@ -1,13 +1,16 @@
 //! Evaluation of compiled expressions.
 //!
-//! Values are read from an [`Env`] by slot and returned as `Cow`: reading an attribute borrows it,
-//! so a flow such as `mail <- mail` or a comparison allocates nothing; only computed values (a
-//! concatenation, a function's result) are owned. Evaluation never panics: every failure is an
-//! [`EvalError`] that the caller wraps with the rule, the flow and the object.
+//! Values are read from an [`Env`] by slot and evaluated as [`Val`]: reading an attribute borrows
+//! it, so a flow such as `mail <- mail` or a comparison allocates nothing; text functions hand back
+//! slices of borrowed text (`trim`, `left`, `replace` without a match) and reuse the buffers of
+//! computed text (`upper` of a concatenation); a chain of `+` is appended to one string. Only
+//! computed values are owned, and the public entry points return them as `Cow`. Evaluation never
+//! panics: every failure is an [`EvalError`] that the caller wraps with the rule, the flow and the
+//! object.
 
-use crate::builtins::{Arg, Nulls};
+use crate::builtins::{Arg, Call, CallError, Nulls, Signature};
 use crate::plan::{BinOp, Expr, TypeRef};
-use crate::value::Value;
+use crate::value::{Val, Value};
 use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -82,31 +85,36 @@ pub fn eval_flow<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Flow
         Expr::AuthoritativeNull => Ok(FlowValue::AuthoritativeNull),
         Expr::Ignore => Ok(FlowValue::Ignore),
         Expr::If(cond, then, otherwise) => {
-            if truthy(&*eval(cond, env)?) {
+            if truthy(&eval_in(cond, env, &[])?) {
                 eval_flow(then, env)
             } else {
                 eval_flow(otherwise, env)
             }
         }
-        other => eval(other, env).map(FlowValue::Value),
+        other => Ok(FlowValue::Value(eval_in(other, env, &[])?.into_cow())),
     }
 }
 
 /// Evaluates a condition (a missing value is false).
 pub fn eval_condition<E: Env + ?Sized>(expr: &Expr, env: &E) -> Result<bool, EvalError> {
-    Ok(truthy(&*eval(expr, env)?))
+    Ok(truthy(&eval_in(expr, env, &[])?))
 }
 
-fn truthy(v: &Value) -> bool {
-    matches!(v, Value::Boolean(true))
+fn truthy(v: &Val<'_>) -> bool {
+    matches!(v, Val::Ref(Value::Boolean(true)) | Val::Owned(Value::Boolean(true)))
 }
 
-fn present(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::List(items) => !items.is_empty(),
-        _ => true,
+fn present(v: &Val<'_>) -> bool {
+    match v.as_value() {
+        None => true,
+        Some(Value::Null) => false,
+        Some(Value::List(items)) => !items.is_empty(),
+        Some(_) => true,
     }
+}
+
+fn boolean(b: bool) -> Val<'static> {
+    Val::Owned(Value::Boolean(b))
 }
 
 fn err<T>(message: String) -> Result<T, EvalError> {
@@ -115,18 +123,68 @@ fn err<T>(message: String) -> Result<T, EvalError> {
 
 /// Evaluates an expression.
 pub fn eval<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E) -> Result<Cow<'a, Value>, EvalError> {
-    eval_in(expr, env, &[])
+    Ok(eval_in(expr, env, &[])?.into_cow())
+}
+
+/// Evaluates an operand: constants and attributes (half of all nodes) without a call.
+#[inline(always)]
+fn operand<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Val<'a>, EvalError> {
+    match expr {
+        Expr::Const(v) => Ok(Val::Ref(v)),
+        Expr::Attr(slot) => Ok(Val::Ref(env.attr(*slot))),
+        other => eval_in(other, env, locals),
+    }
 }
 
 /// Evaluates an expression with the values bound by enclosing `select`, `where` and `with`.
-fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Cow<'a, Value>, EvalError> {
+fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Val<'a>, EvalError> {
     Ok(match expr {
-        Expr::Const(v) => Cow::Borrowed(v),
-        Expr::Attr(slot) => Cow::Borrowed(env.attr(*slot)),
-        Expr::AuthoritativeNull | Expr::Ignore => Cow::Owned(Value::Null),
-        Expr::Local(depth) => Cow::Borrowed(locals.get(usize::from(*depth)).unwrap_or(&Value::Null)),
+        Expr::Const(v) => Val::borrowed(v),
+        Expr::Attr(slot) => Val::borrowed(env.attr(*slot)),
+        Expr::Call { function, args } => return eval_call(function, args, env, locals),
+        Expr::Binary(BinOp::Add, _, _) => return eval_add_chain(expr, env, locals),
+        Expr::Binary(op, a, b) => {
+            let l = eval_in(a, env, locals)?;
+            let r = eval_in(b, env, locals)?;
+            binary_val(*op, l, r)?
+        }
+        Expr::AuthoritativeNull | Expr::Ignore => Val::NULL,
+        Expr::Local(depth) => Val::borrowed(locals.get(usize::from(*depth)).unwrap_or(&Value::Null)),
+        Expr::Not(inner) => boolean(!truthy(&eval_in(inner, env, locals)?)),
+        Expr::And(a, b) => boolean(truthy(&eval_in(a, env, locals)?) && truthy(&eval_in(b, env, locals)?)),
+        Expr::Or(a, b) => boolean(truthy(&eval_in(a, env, locals)?) || truthy(&eval_in(b, env, locals)?)),
+        Expr::Coalesce(a, b) => {
+            let first = eval_in(a, env, locals)?;
+            if present(&first) { first } else { eval_in(b, env, locals)? }
+        }
+        Expr::Present { value, when_present } => boolean(present(&eval_in(value, env, locals)?) == *when_present),
+        Expr::If(cond, then, otherwise) => {
+            if truthy(&eval_in(cond, env, locals)?) {
+                eval_in(then, env, locals)?
+            } else {
+                eval_in(otherwise, env, locals)?
+            }
+        }
+        Expr::Matches(value, pattern) => {
+            let v = eval_in(value, env, locals)?;
+            boolean(v.as_str().is_some_and(|s| pattern.0.is_match(s)))
+        }
+        _ => return eval_rare(expr, env, locals),
+    })
+}
+
+// The arms that need large locals (argument vectors) live in their own functions, kept out of
+// line: `eval_in` recurses for every node, and a small stack frame for the common nodes
+// (attributes, constants, comparisons) is what keeps evaluation fast.
+
+/// The nodes that work on whole values (lists, references, bindings): their operands are
+/// converted to values (borrowed text is copied).
+#[inline(never)]
+fn eval_rare<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Val<'a>, EvalError> {
+    let value = |e: &'a Expr| -> Result<Cow<'a, Value>, EvalError> { Ok(eval_in(e, env, locals)?.into_cow()) };
+    Ok(match expr {
         Expr::Select(values, body) | Expr::Where(values, body) => {
-            let values = eval_in(values, env, locals)?;
+            let values = value(values)?;
             let keep = matches!(expr, Expr::Where(..));
             let mut out = Vec::with_capacity(values.values().len());
             let mut scope: Vec<Value> = Vec::with_capacity(locals.len() + 1);
@@ -134,9 +192,9 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
                 scope.clear();
                 scope.extend_from_slice(locals);
                 scope.push(v.clone());
-                let r = eval_in(body, env, &scope)?.into_owned();
+                let r = eval_in(body, env, &scope)?.into_value();
                 if keep {
-                    if truthy(&r) {
+                    if matches!(r, Value::Boolean(true)) {
                         out.push(v.clone());
                     }
                 } else {
@@ -147,17 +205,17 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
                     }
                 }
             }
-            Cow::Owned(Value::List(out))
+            Val::Owned(Value::List(out))
         }
-        Expr::With(value, body) => {
+        Expr::With(v, body) => {
             let mut scope: Vec<Value> = locals.to_vec();
-            scope.push(eval_in(value, env, locals)?.into_owned());
-            Cow::Owned(eval_in(body, env, &scope)?.into_owned())
+            scope.push(eval_in(v, env, locals)?.into_value());
+            Val::owned(eval_in(body, env, &scope)?.into_value())
         }
         Expr::Member { base, target, attr } => {
-            let base = eval_in(base, env, locals)?;
+            let base = value(base)?;
             match base.as_ref() {
-                Value::Null => Cow::Owned(Value::Null),
+                Value::Null => Val::NULL,
                 Value::List(items) => {
                     let mut out = Vec::with_capacity(items.len());
                     for item in items {
@@ -167,33 +225,13 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
                             v => out.push(v),
                         }
                     }
-                    Cow::Owned(Value::List(out))
+                    Val::Owned(Value::List(out))
                 }
-                one => Cow::Owned(env.member(one, *target, *attr).map_err(EvalError)?),
+                one => Val::owned(env.member(one, *target, *attr).map_err(EvalError)?),
             }
         }
-        Expr::Call { function, args } if function.0.name == "select_unique_value" => {
-            // Candidates are evaluated lazily: the first unique one wins.
-            let mut any = false;
-            for a in args {
-                let v = eval_in(a, env, locals)?;
-                if v.is_null() {
-                    continue;
-                }
-                any = true;
-                if env.is_unique(&v) {
-                    return Ok(v);
-                }
-            }
-            return err(if any {
-                "`select_unique_value`: no candidate is unique".to_string()
-            } else {
-                "`select_unique_value`: no candidate has a value".to_string()
-            });
-        }
-        Expr::Call { function, args } => return eval_call(function, args, env, locals),
         Expr::Ref { connector, object, key } => {
-            let key = eval_in(key, env, locals)?;
+            let key = value(key)?;
             match key.as_ref() {
                 Value::List(keys) => {
                     let mut out = Vec::with_capacity(keys.len());
@@ -203,66 +241,41 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
                             out.push(r);
                         }
                     }
-                    Cow::Owned(Value::List(out))
+                    Val::Owned(Value::List(out))
                 }
-                one => Cow::Owned(env.reference(*connector, *object, one).map_err(EvalError)?),
+                one => Val::owned(env.reference(*connector, *object, one).map_err(EvalError)?),
             }
         }
         Expr::List(items) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
-                match eval_in(item, env, locals)?.into_owned() {
+                match eval_in(item, env, locals)?.into_value() {
                     Value::Null => {}
                     v => out.push(v),
                 }
             }
-            Cow::Owned(Value::List(out))
+            Val::Owned(Value::List(out))
         }
-        Expr::Neg(inner) => match eval_in(inner, env, locals)?.as_ref() {
-            Value::Null => Cow::Owned(Value::Null),
+        Expr::Neg(inner) => match value(inner)?.as_ref() {
+            Value::Null => Val::NULL,
             Value::Integer(n) => match n.checked_neg() {
-                Some(m) => Cow::Owned(Value::Integer(m)),
+                Some(m) => Val::Owned(Value::Integer(m)),
                 None => return err(format!("`-{n}` overflows a 64-bit integer")),
             },
             other => return err(format!("cannot negate {}", other.to_literal())),
         },
-        Expr::Not(inner) => Cow::Owned(Value::Boolean(!truthy(&*eval_in(inner, env, locals)?))),
-        Expr::And(a, b) => {
-            Cow::Owned(Value::Boolean(truthy(&*eval_in(a, env, locals)?) && truthy(&*eval_in(b, env, locals)?)))
-        }
-        Expr::Or(a, b) => {
-            Cow::Owned(Value::Boolean(truthy(&*eval_in(a, env, locals)?) || truthy(&*eval_in(b, env, locals)?)))
-        }
-        Expr::Coalesce(a, b) => {
-            let first = eval_in(a, env, locals)?;
-            if present(&first) { first } else { eval_in(b, env, locals)? }
-        }
-        Expr::Present { value, when_present } => {
-            Cow::Owned(Value::Boolean(present(&*eval_in(value, env, locals)?) == *when_present))
-        }
-        Expr::If(cond, then, otherwise) => {
-            if truthy(&*eval_in(cond, env, locals)?) {
-                eval_in(then, env, locals)?
-            } else {
-                eval_in(otherwise, env, locals)?
-            }
-        }
-        Expr::In { value, list, negated } => {
-            let v = eval_in(value, env, locals)?;
-            let l = eval_in(list, env, locals)?;
+        Expr::In { value: v, list, negated } => {
+            let v = value(v)?;
+            let l = value(list)?;
             let found = !v.is_null() && l.values().iter().any(|c| equal(&v, c));
-            Cow::Owned(Value::Boolean(found != *negated))
+            boolean(found != *negated)
         }
-        Expr::Matches(value, pattern) => {
-            let v = eval_in(value, env, locals)?;
-            Cow::Owned(Value::Boolean(v.as_str().is_some_and(|s| pattern.0.is_match(s))))
-        }
-        Expr::MatchesDynamic(value, pattern) => {
-            let v = eval_in(value, env, locals)?;
+        Expr::MatchesDynamic(v, pattern) => {
+            let v = eval_in(v, env, locals)?;
             let p = eval_in(pattern, env, locals)?;
             match (v.as_str(), p.as_str()) {
                 (Some(s), Some(p)) => match regex::Regex::new(p) {
-                    Ok(re) => Cow::Owned(Value::Boolean(re.is_match(s))),
+                    Ok(re) => boolean(re.is_match(s)),
                     Err(e) => {
                         return err(format!(
                             "invalid regular expression `{p}`: {}",
@@ -270,21 +283,26 @@ fn eval_in<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value])
                         ));
                     }
                 },
-                _ => Cow::Owned(Value::Boolean(false)),
+                _ => boolean(false),
             }
         }
-        Expr::Binary(BinOp::Add, _, _) => return eval_add_chain(expr, env, locals),
-        Expr::Binary(op, a, b) => {
-            let l = eval_in(a, env, locals)?;
-            let r = eval_in(b, env, locals)?;
-            Cow::Owned(binary(*op, &l, &r)?)
-        }
+        // Handled by `eval_in` (listed so that a new node is not silently evaluated here).
+        Expr::Const(_)
+        | Expr::Attr(_)
+        | Expr::Call { .. }
+        | Expr::Binary(..)
+        | Expr::AuthoritativeNull
+        | Expr::Ignore
+        | Expr::Local(_)
+        | Expr::Not(_)
+        | Expr::And(..)
+        | Expr::Or(..)
+        | Expr::Coalesce(..)
+        | Expr::Present { .. }
+        | Expr::If(..)
+        | Expr::Matches(..) => return eval_in(expr, env, locals),
     })
 }
-
-// The arms that need large locals (argument vectors) live in their own functions, kept out of
-// line: `eval_in` recurses for every node, and a small stack frame for the common nodes
-// (attributes, constants, comparisons) is what keeps evaluation fast.
 
 #[inline(never)]
 fn eval_call<'a, E: Env + ?Sized>(
@@ -292,50 +310,161 @@ fn eval_call<'a, E: Env + ?Sized>(
     args: &'a [Expr],
     env: &'a E,
     locals: &'a [Value],
-) -> Result<Cow<'a, Value>, EvalError> {
+) -> Result<Val<'a>, EvalError> {
     let sig = function.0;
-    let mut values: SmallVec<[Arg<'a>; 4]> = SmallVec::with_capacity(args.len());
+    if sig.name == "select_unique_value" {
+        return select_unique_value(args, env, locals);
+    }
+    let propagate = sig.nulls == Nulls::Propagate;
+    // One to three arguments (nearly every call) are evaluated into an array of their number.
+    let arg = |e: &'a Expr| -> Result<Option<Val<'a>>, EvalError> {
+        let v = operand(e, env, locals)?;
+        Ok(if propagate && v.is_null() { None } else { Some(v) })
+    };
+    match args {
+        [a] => {
+            let Some(a) = arg(a)? else { return Ok(Val::NULL) };
+            return apply(sig, &mut [a]);
+        }
+        [a, b] => {
+            let Some(a) = arg(a)? else { return Ok(Val::NULL) };
+            let Some(b) = arg(b)? else { return Ok(Val::NULL) };
+            return apply(sig, &mut [a, b]);
+        }
+        [a, b, c] => {
+            let Some(a) = arg(a)? else { return Ok(Val::NULL) };
+            let Some(b) = arg(b)? else { return Ok(Val::NULL) };
+            let Some(c) = arg(c)? else { return Ok(Val::NULL) };
+            return apply(sig, &mut [a, b, c]);
+        }
+        _ => {}
+    }
+    let mut values: Vec<Val<'a>> = Vec::with_capacity(args.len());
     for a in args {
         let v = eval_in(a, env, locals)?;
-        if sig.nulls == Nulls::Propagate && v.is_null() {
-            return Ok(Cow::Owned(Value::Null));
+        if propagate && v.is_null() {
+            return Ok(Val::NULL);
         }
         values.push(v);
     }
-    Ok(Cow::Owned((sig.call)(&values).map_err(|e| EvalError(format!("`{}`: {e}", sig.name)))?))
+    apply(sig, &mut values)
 }
 
-/// A chain `a + b + c + ...` evaluated at once: text is built in one allocation instead of one
-/// per `+`.
+/// Calls a function with its evaluated arguments (inlined: one call and one move of the result
+/// fewer per call).
+#[inline(always)]
+fn apply<'a>(sig: &Signature, values: &mut [Val<'a>]) -> Result<Val<'a>, EvalError> {
+    let wrap = |e: CallError| EvalError(format!("`{}`: {e}", sig.name));
+    match sig.call {
+        Call::Moves(f) => f(values).map_err(wrap),
+        Call::Values(f) => {
+            let values: SmallVec<[Arg<'a>; 4]> = values.iter_mut().map(|v| std::mem::take(v).into_cow()).collect();
+            f(&values).map(Val::owned).map_err(wrap)
+        }
+    }
+}
+
+/// `select_unique_value`: candidates are evaluated lazily, the first unique one wins.
 #[inline(never)]
-fn eval_add_chain<'a, E: Env + ?Sized>(
-    expr: &'a Expr,
+fn select_unique_value<'a, E: Env + ?Sized>(
+    args: &'a [Expr],
     env: &'a E,
     locals: &'a [Value],
-) -> Result<Cow<'a, Value>, EvalError> {
+) -> Result<Val<'a>, EvalError> {
+    let mut any = false;
+    for a in args {
+        let v = eval_in(a, env, locals)?.into_cow();
+        if v.is_null() {
+            continue;
+        }
+        any = true;
+        if env.is_unique(&v) {
+            return Ok(match v {
+                Cow::Borrowed(v) => Val::borrowed(v),
+                Cow::Owned(v) => Val::owned(v),
+            });
+        }
+    }
+    err(if any {
+        "`select_unique_value`: no candidate is unique".to_string()
+    } else {
+        "`select_unique_value`: no candidate has a value".to_string()
+    })
+}
+
+/// A chain `a + b + c + ...` evaluated at once. Text is appended operand by operand to one
+/// string (the first operand's buffer when that one was computed), with no string per `+` and no
+/// list of operands; a chain that starts with another kind is added up value by value.
+#[inline(never)]
+fn eval_add_chain<'a, E: Env + ?Sized>(expr: &'a Expr, env: &'a E, locals: &'a [Value]) -> Result<Val<'a>, EvalError> {
     let mut leaves: SmallVec<[&'a Expr; 8]> = SmallVec::new();
     add_leaves(expr, &mut leaves);
-    let mut values: SmallVec<[Cow<'a, Value>; 8]> = SmallVec::with_capacity(leaves.len());
-    for leaf in leaves {
+    let mut rest = leaves.iter();
+    let Some(first) = rest.next() else { return Ok(Val::NULL) };
+    let first = operand(first, env, locals)?;
+    if first.is_null() {
+        return Ok(Val::NULL);
+    }
+    let mut text = match first {
+        Val::String(s) => s,
+        Val::Str(_) | Val::Ref(Value::String(_)) | Val::Owned(Value::String(_)) => {
+            let head = first.as_str().unwrap_or("");
+            let mut text = String::with_capacity(head.len() + rest.clone().map(|e| size_hint(e)).sum::<usize>());
+            text.push_str(head);
+            text
+        }
+        other => return add_values(other, rest.as_slice(), env, locals),
+    };
+    let mut mismatch: Option<Value> = None;
+    for leaf in rest {
+        let v = operand(leaf, env, locals)?;
+        match v.as_str() {
+            _ if v.is_null() => return Ok(Val::NULL),
+            Some(t) if mismatch.is_none() => text.push_str(t),
+            Some(_) => {}
+            // Text plus another kind fails, unless a later operand is missing (as when the
+            // operands are all evaluated first and then added).
+            None => {
+                if mismatch.is_none() {
+                    mismatch = Some(v.into_value());
+                }
+            }
+        }
+    }
+    match mismatch {
+        None => Ok(Val::String(text)),
+        Some(other) => binary(BinOp::Add, &Value::String(text), &other).map(Val::owned),
+    }
+}
+
+/// The room to reserve for an operand of a text chain: a constant's length, a guess for others.
+fn size_hint(e: &Expr) -> usize {
+    match e {
+        Expr::Const(Value::String(s)) => s.len(),
+        _ => 16,
+    }
+}
+
+/// `first + rest...` for operands that are not text, left to right.
+fn add_values<'a, E: Env + ?Sized>(
+    first: Val<'a>,
+    rest: &[&'a Expr],
+    env: &'a E,
+    locals: &'a [Value],
+) -> Result<Val<'a>, EvalError> {
+    let mut values: SmallVec<[Val<'a>; 8]> = SmallVec::with_capacity(rest.len());
+    for leaf in rest {
         let v = eval_in(leaf, env, locals)?;
         if v.is_null() {
-            return Ok(Cow::Owned(Value::Null));
+            return Ok(Val::NULL);
         }
         values.push(v);
     }
-    if values.iter().all(|v| matches!(v.as_ref(), Value::String(_))) {
-        let len = values.iter().map(|v| v.as_str().map_or(0, str::len)).sum();
-        let mut text = String::with_capacity(len);
-        for v in &values {
-            text.push_str(v.as_str().unwrap_or(""));
-        }
-        return Ok(Cow::Owned(Value::String(text)));
+    let mut acc = first.into_value();
+    for v in values {
+        acc = binary(BinOp::Add, &acc, &v.into_cow())?;
     }
-    let mut acc = values.first().map(|v| v.as_ref().clone()).unwrap_or(Value::Null);
-    for v in values.iter().skip(1) {
-        acc = binary(BinOp::Add, &acc, v)?;
-    }
-    Ok(Cow::Owned(acc))
+    Ok(Val::owned(acc))
 }
 
 /// The operands of a chain of `+`, left to right.
@@ -347,6 +476,27 @@ fn add_leaves<'a>(e: &'a Expr, out: &mut SmallVec<[&'a Expr; 8]>) {
         }
         leaf => out.push(leaf),
     }
+}
+
+/// A binary operator on evaluated operands: comparisons of text need no copy.
+fn binary_val<'a>(op: BinOp, l: Val<'a>, r: Val<'a>) -> Result<Val<'a>, EvalError> {
+    if let (Some(x), Some(y)) = (l.as_str(), r.as_str()) {
+        let holds = match op {
+            BinOp::Eq => x == y,
+            BinOp::Ne => x != y,
+            BinOp::Lt => x < y,
+            BinOp::Le => x <= y,
+            BinOp::Gt => x > y,
+            BinOp::Ge => x >= y,
+            _ => return Ok(Val::owned(binary(op, &l.into_cow(), &r.into_cow())?)),
+        };
+        return Ok(boolean(holds));
+    }
+    if matches!(op, BinOp::Eq | BinOp::Ne) && (l.as_str().is_some() != r.as_str().is_some()) {
+        // Text against another kind (or `Null`) is never equal.
+        return Ok(boolean(op == BinOp::Ne));
+    }
+    Ok(Val::owned(binary(op, &l.into_cow(), &r.into_cow())?))
 }
 
 /// Equality of values: kinds must match; lists compare element by element.
@@ -451,6 +601,24 @@ mod tests {
         assert!(run(&Expr::Neg(c(Value::Integer(i64::MIN))), &[]).is_err());
         assert_eq!(run(&Expr::Binary(BinOp::Add, c(s("a")), c(Value::Null)), &[]), Ok(Value::Null));
         assert_eq!(run(&Expr::Binary(BinOp::Add, c(s("a")), c(s("b"))), &[]), Ok(s("ab")));
+        // Chains: a missing operand anywhere makes the chain missing, even after a kind mismatch;
+        // text and integers do not add, whichever comes first.
+        let chain = |a: Value, b: Value, d: Value| {
+            run(&Expr::Binary(BinOp::Add, Box::new(Expr::Binary(BinOp::Add, c(a), c(b))), c(d)), &[])
+        };
+        assert_eq!(chain(s("a"), Value::Integer(1), Value::Null), Ok(Value::Null));
+        assert_eq!(chain(Value::Integer(1), s("a"), Value::Null), Ok(Value::Null));
+        assert!(chain(s("a"), Value::Integer(1), s("b")).is_err());
+        assert!(chain(Value::Integer(1), Value::Integer(2), s("b")).is_err());
+        assert_eq!(chain(Value::Integer(1), Value::Integer(2), Value::Integer(3)), Ok(Value::Integer(6)));
+        assert_eq!(chain(s("a"), s(""), s("c")), Ok(s("ac")));
+        let attrs = [s("x"), s("y")];
+        let e = Expr::Binary(
+            BinOp::Add,
+            Box::new(Expr::Binary(BinOp::Add, Box::new(Expr::Attr(0)), c(s("-")))),
+            Box::new(Expr::Attr(1)),
+        );
+        assert_eq!(run(&e, &attrs), Ok(s("x-y")));
     }
 
     #[test]

@@ -80,7 +80,10 @@ pub fn parse_datetime_detailed(text: &str) -> Result<i64, String> {
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!("`{s}` is not a number"));
         }
-        s.parse::<i64>().map_err(|_| format!("`{s}` is not a number"))
+        // Digits only: read directly (at most six of them here).
+        s.bytes()
+            .try_fold(0i64, |n, b| n.checked_mul(10)?.checked_add(i64::from(b - b'0')))
+            .ok_or_else(|| format!("`{s}` is not a number"))
     };
     let date = text.get(..10).ok_or("the date is incomplete")?;
     if date.as_bytes().get(4) != Some(&b'-') || date.as_bytes().get(7) != Some(&b'-') {

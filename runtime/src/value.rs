@@ -5,6 +5,7 @@
 //! properties of the declaration rather than of a value.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The kind of a single attribute value.
@@ -292,4 +293,102 @@ pub fn parse_guid(text: &str) -> Option<u128> {
         return None;
     }
     u128::from_str_radix(&groups.concat(), 16).ok()
+}
+
+/// A value while an expression is evaluated: borrowed from the object or the plan where it can
+/// be, owned where it was computed.
+///
+/// Text has its own two variants so that a function can hand back part of its argument without
+/// copying (`trim` of an attribute is a slice of the attribute) and can reuse a computed
+/// argument's buffer (`upper` of a concatenation changes the concatenation in place). Text is
+/// in any of four forms: a part of a value ([`Val::Str`]), computed ([`Val::String`]), or a whole
+/// borrowed or owned `Value::String`; every accessor accepts them all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val<'a> {
+    /// No value (also what a function leaves behind in an argument it took).
+    Null,
+    /// Borrowed text (an attribute, a constant, or a part of one).
+    Str(&'a str),
+    /// Computed text.
+    String(String),
+    /// A borrowed value.
+    Ref(&'a Value),
+    /// A computed value (`Null` too).
+    Owned(Value),
+}
+
+impl Default for Val<'_> {
+    fn default() -> Self {
+        Val::NULL
+    }
+}
+
+impl<'a> Val<'a> {
+    /// No value.
+    pub const NULL: Val<'static> = Val::Null;
+
+    /// A borrowed value (kept whole, so that it can be handed on as a `&Value`).
+    pub fn borrowed(v: &'a Value) -> Val<'a> {
+        Val::Ref(v)
+    }
+
+    /// A computed value (text as [`Val::String`]).
+    pub fn owned(v: Value) -> Val<'a> {
+        match v {
+            Value::Null => Val::Null,
+            Value::String(s) => Val::String(s),
+            other => Val::Owned(other),
+        }
+    }
+
+    /// The value when it is not text (`None` for text of either form).
+    pub fn as_value(&self) -> Option<&Value> {
+        match self {
+            Val::Str(_) | Val::String(_) | Val::Ref(Value::String(_)) | Val::Owned(Value::String(_)) => None,
+            Val::Null => Some(&Value::Null),
+            Val::Ref(v) => Some(v),
+            Val::Owned(v) => Some(v),
+        }
+    }
+
+    /// The text, when this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            Val::String(s) | Val::Ref(Value::String(s)) | Val::Owned(Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// `Null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Val::Null | Val::Ref(Value::Null) | Val::Owned(Value::Null))
+    }
+
+    /// Text as a value (borrowed text stays borrowed).
+    pub fn text(t: Cow<'a, str>) -> Val<'a> {
+        match t {
+            Cow::Borrowed(s) => Val::Str(s),
+            Cow::Owned(s) => Val::String(s),
+        }
+    }
+
+    /// The value, owned (borrowed text and values are copied).
+    pub fn into_value(self) -> Value {
+        match self {
+            Val::Null => Value::Null,
+            Val::Str(s) => Value::String(s.to_string()),
+            Val::String(s) => Value::String(s),
+            Val::Ref(v) => v.clone(),
+            Val::Owned(v) => v,
+        }
+    }
+
+    /// The value as a `Cow` (borrowed text is copied: a `Cow` cannot hold a part of a value).
+    pub fn into_cow(self) -> Cow<'a, Value> {
+        match self {
+            Val::Ref(v) => Cow::Borrowed(v),
+            other => Cow::Owned(other.into_value()),
+        }
+    }
 }

@@ -19,7 +19,7 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"append("John.Doe@contoso.com", ".test")"##, result: r##""John.Doe@contoso.com.test""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_str;
@@ -41,8 +41,8 @@ mod tests {
 
     #[test]
     fn appends() {
-        assert_eq!(run(super::call, vec![s("a"), s("b")]), Ok(s("ab")));
-        assert_eq!(run(super::call, vec![s(""), s("")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null, s("b")]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a"), s("b")]), Ok(s("ab")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s(""), s("")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, s("b")]), Ok(Value::Null));
     }
 }

@@ -20,7 +20,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "bit_and(15, 247)", result: "7" },
         Example { call: "bit_and(512, 2)", result: "0" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_int;
@@ -43,8 +43,8 @@ mod tests {
     #[test]
     fn bits() {
         let minus_one = std::hint::black_box(-1);
-        assert_eq!(run(super::call, vec![i(12), i(10)]), Ok(i(12 & 10)));
-        assert_eq!(run(super::call, vec![i(-1), i(5)]), Ok(i(minus_one & 5)));
-        assert_eq!(run(super::call, vec![Value::Null, i(5)]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![i(12), i(10)]), Ok(i(12 & 10)));
+        assert_eq!(run(super::SIGNATURE.call, vec![i(-1), i(5)]), Ok(i(minus_one & 5)));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, i(5)]), Ok(Value::Null));
     }
 }

@@ -22,7 +22,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "bool(0)", result: "false" },
         Example { call: "bool(true)", result: "true" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -53,7 +53,7 @@ mod tests {
 
     #[test]
     fn edges() {
-        let cb = |v: Value| run(super::call, vec![v]);
+        let cb = |v: Value| run(super::SIGNATURE.call, vec![v]);
         assert_eq!(cb(i(-1)), Ok(b(true)));
         assert_eq!(cb(i(0)), Ok(b(false)));
         assert_eq!(cb(s(" TRUE ")), Ok(b(true)));

@@ -22,15 +22,15 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"coalesce("", "x")"##, result: r##""""## },
         Example { call: "coalesce(null, null)", result: "null" },
     ],
-    call: self::call,
+    call: super::Call::Moves(self::call),
 };
 
-use super::{Arg, CallError};
-use crate::value::Value;
+use super::CallError;
+use crate::value::Val;
 
-/// The first argument that is not `Null`.
-fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    Ok(args.iter().map(|a| a.as_ref()).find(|v| !v.is_null()).cloned().unwrap_or(Value::Null))
+/// The first argument that is not `Null` (moved out, not copied).
+fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
+    Ok(args.iter_mut().find(|v| !v.is_null()).map(std::mem::take).unwrap_or(Val::NULL))
 }
 
 #[cfg(test)]
@@ -40,9 +40,9 @@ mod tests {
 
     #[test]
     fn first_present() {
-        assert_eq!(run(super::call, vec![Value::Null, s(""), s("x")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null, list(&[])]), Ok(list(&[])));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
-        assert_eq!(run(super::call, vec![]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, s(""), s("x")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, list(&[])]), Ok(list(&[])));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![]), Ok(Value::Null));
     }
 }

@@ -26,7 +26,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"contains(["smtp:jd@contoso.com"], "SMTP:")"##, result: "0" },
         Example { call: r##"contains(["smtp:jd@contoso.com"], "SMTP:", true)"##, result: "1" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{lower_char, opt_str};
@@ -59,7 +59,7 @@ mod tests {
 
     #[test]
     fn edges() {
-        let c = |args: Vec<Value>| run(super::call, args);
+        let c = |args: Vec<Value>| run(super::SIGNATURE.call, args);
         assert_eq!(c(vec![list(&["ab", "cd", "xcd"]), s("cd")]), Ok(i(2)));
         assert_eq!(c(vec![list(&["ab", "CD"]), s("cd")]), Ok(i(0)));
         assert_eq!(c(vec![list(&["ab", "CD"]), s("cd"), b(true)]), Ok(i(2)));

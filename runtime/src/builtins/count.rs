@@ -21,7 +21,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"count(["SMTP:a@contoso.com", "smtp:b@contoso.com"])"##, result: "2" },
         Example { call: "count([])", result: "0" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -39,9 +39,9 @@ mod tests {
 
     #[test]
     fn counts() {
-        assert_eq!(run(super::call, vec![list(&["a", "b"])]), Ok(i(2)));
-        assert_eq!(run(super::call, vec![s("a")]), Ok(i(1)));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(i(0)));
-        assert_eq!(run(super::call, vec![]), Ok(i(0)));
+        assert_eq!(run(super::SIGNATURE.call, vec![list(&["a", "b"])]), Ok(i(2)));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a")]), Ok(i(1)));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(i(0)));
+        assert_eq!(run(super::SIGNATURE.call, vec![]), Ok(i(0)));
     }
 }

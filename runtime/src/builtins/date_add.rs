@@ -28,7 +28,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"format_datetime(date_add("ww", 2, to_datetime("2012-03-16")), "yyyy-MM-dd")"##, result: r##""2012-03-30""## },
         Example { call: r##"date_add("x", 1, to_datetime("2001-01-01"))"##, result: r##"error: unknown interval "x""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{in_range, opt_datetime, opt_int, opt_str};
@@ -73,7 +73,7 @@ mod tests {
     use crate::value::Value;
 
     fn add(interval: &str, n: i64, date: &str) -> Result<Value, super::CallError> {
-        run(super::call, vec![s(interval), i(n), dt(date)])
+        run(super::SIGNATURE.call, vec![s(interval), i(n), dt(date)])
     }
 
     #[test]
@@ -92,6 +92,6 @@ mod tests {
         assert!(add("s", i64::MIN, "2024-01-01T00:00:00Z").is_err());
         assert!(add("yyyy", 8000, "2024-01-01T00:00:00Z").is_err());
         assert!(add("x", 1, "2024-01-01T00:00:00Z").is_err());
-        assert_eq!(run(super::call, vec![s("d"), Value::Null, dt("2024-01-01T00:00:00Z")]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("d"), Value::Null, dt("2024-01-01T00:00:00Z")]), Ok(Value::Null));
     }
 }

@@ -29,7 +29,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"date_diff("s", to_datetime("2021-08-24"), to_datetime("2021-08-25"))"##, result: "86400" },
         Example { call: r##"date_diff("x", now(), now())"##, result: r##"error: unknown interval "x""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{opt_datetime, opt_str, weekday};
@@ -70,7 +70,7 @@ mod tests {
     use crate::value::Value;
 
     fn diff(interval: &str, a: &str, b: &str) -> Result<Value, super::CallError> {
-        run(super::call, vec![s(interval), dt(a), dt(b)])
+        run(super::SIGNATURE.call, vec![s(interval), dt(a), dt(b)])
     }
 
     #[test]
@@ -85,7 +85,7 @@ mod tests {
         assert_eq!(diff("ww", "2024-01-07T00:00:00Z", "2024-01-13T00:00:00Z"), Ok(i(0)));
         assert_eq!(diff("n", "2024-01-01T00:00:00Z", "2024-01-01T00:01:59Z"), Ok(i(1)));
         assert!(diff("x", "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z").is_err());
-        assert!(run(super::call, vec![s("s"), Value::DateTime(i64::MIN), Value::DateTime(i64::MAX)]).is_ok());
-        assert_eq!(run(super::call, vec![s("d"), Value::Null, dt("2024-01-01T00:00:00Z")]), Ok(Value::Null));
+        assert!(run(super::SIGNATURE.call, vec![s("s"), Value::DateTime(i64::MIN), Value::DateTime(i64::MAX)]).is_ok());
+        assert_eq!(run(super::SIGNATURE.call, vec![s("d"), Value::Null, dt("2024-01-01T00:00:00Z")]), Ok(Value::Null));
     }
 }

@@ -23,7 +23,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"format_datetime(date_from_num(129699324000000000), "yyyy-MM-dd HH:mm:ss")"##, result: r##""2012-01-01 23:00:00""## },
         Example { call: r##"format_datetime(date_from_num(0), "yyyy-MM-dd")"##, result: r##""1601-01-01""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{in_range, opt_int};
@@ -51,11 +51,11 @@ mod tests {
 
     #[test]
     fn filetimes() {
-        assert_eq!(run(super::call, vec![i(116_444_736_000_000_000)]), Ok(dt("1970-01-01T00:00:00Z")));
-        assert_eq!(run(super::call, vec![i(116_444_736_000_000_019)]), Ok(dt("1970-01-01T00:00:00.000001Z")));
-        assert_eq!(run(super::call, vec![i(0)]), Ok(dt("1601-01-01T00:00:00Z")));
-        assert!(run(super::call, vec![i(-1)]).is_err());
-        assert!(run(super::call, vec![i(i64::MAX)]).is_err());
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![i(116_444_736_000_000_000)]), Ok(dt("1970-01-01T00:00:00Z")));
+        assert_eq!(run(super::SIGNATURE.call, vec![i(116_444_736_000_000_019)]), Ok(dt("1970-01-01T00:00:00.000001Z")));
+        assert_eq!(run(super::SIGNATURE.call, vec![i(0)]), Ok(dt("1601-01-01T00:00:00Z")));
+        assert!(run(super::SIGNATURE.call, vec![i(-1)]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![i(i64::MAX)]).is_err());
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

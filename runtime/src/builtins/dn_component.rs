@@ -24,7 +24,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"dn_component("cn=Joe,ou=Sales,dc=contoso,dc=com", 1)"##, result: r##""Joe""## },
         Example { call: r##"dn_component("cn=Joe,ou=Sales,dc=contoso,dc=com", 2)"##, result: r##""Sales""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{opt_int, opt_str, parse_dn};
@@ -48,7 +48,7 @@ mod tests {
 
     #[test]
     fn components() {
-        let dn = |d: &str, n: i64| run(super::call, vec![s(d), i(n)]);
+        let dn = |d: &str, n: i64| run(super::SIGNATURE.call, vec![s(d), i(n)]);
         assert_eq!(dn(r"CN=Doe\, John,OU=Sales", 1), Ok(s("Doe, John")));
         assert_eq!(dn(r"cn=a\2Cb\C3\A9 ,ou=x", 1), Ok(s("a,bé")));
         assert_eq!(dn(r"cn=a\ ,ou=x", 1), Ok(s("a ")));
@@ -58,6 +58,6 @@ mod tests {
         assert_eq!(dn("cn=a,ou=x", 0), Ok(Value::Null));
         assert_eq!(dn("cn=a,ou=x", i64::MIN), Ok(Value::Null));
         assert!(dn("not a dn", 1).is_err());
-        assert_eq!(run(super::call, vec![Value::Null, i(1)]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, i(1)]), Ok(Value::Null));
     }
 }

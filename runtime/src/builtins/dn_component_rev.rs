@@ -26,7 +26,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"dn_component_rev("cn=Joe,ou=Atlanta,ou=GA,ou=US,dc=contoso,dc=com", 1, true)"##, result: r##""US""## },
         Example { call: r##"dn_component_rev("cn=Joe,ou=Atlanta,ou=GA,ou=US,dc=contoso,dc=com", 1)"##, result: r##""com""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{opt_int, opt_str, parse_dn};
@@ -53,13 +53,13 @@ mod tests {
 
     #[test]
     fn components() {
-        let rev = |d: &str, n: i64, dc: bool| run(super::call, vec![s(d), i(n), b(dc)]);
+        let rev = |d: &str, n: i64, dc: bool| run(super::SIGNATURE.call, vec![s(d), i(n), b(dc)]);
         assert_eq!(rev("cn=a,ou=x,DC=c,dc=com", 1, true), Ok(s("x")));
         assert_eq!(rev("cn=a,ou=x,DC=c,dc=com", 2, false), Ok(s("c")));
         assert_eq!(rev("cn=a,ou=x,dc=com", 3, true), Ok(Value::Null));
         assert_eq!(rev("cn=a", 0, false), Ok(Value::Null));
         assert!(rev("cn=", 1, false).is_err());
-        assert_eq!(run(super::call, vec![s("cn=a,ou=b"), i(1)]), Ok(s("b")));
-        assert_eq!(run(super::call, vec![Value::Null, i(1)]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("cn=a,ou=b"), i(1)]), Ok(s("b")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, i(1)]), Ok(Value::Null));
     }
 }

@@ -20,7 +20,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"ends_with("jd@contoso.com", "@contoso.com")"##, result: "true" },
         Example { call: r##"ends_with("jd@fabrikam.com", "@contoso.com")"##, result: "false" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_str;
@@ -42,10 +42,10 @@ mod tests {
 
     #[test]
     fn suffixes() {
-        assert_eq!(run(super::call, vec![s("abc"), s("bc")]), Ok(b(true)));
-        assert_eq!(run(super::call, vec![s("abc"), s("BC")]), Ok(b(false)));
-        assert_eq!(run(super::call, vec![s("abc"), s("")]), Ok(b(true)));
-        assert_eq!(run(super::call, vec![s(""), s("a")]), Ok(b(false)));
-        assert_eq!(run(super::call, vec![Value::Null, s("a")]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), s("bc")]), Ok(b(true)));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), s("BC")]), Ok(b(false)));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), s("")]), Ok(b(true)));
+        assert_eq!(run(super::SIGNATURE.call, vec![s(""), s("a")]), Ok(b(false)));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, s("a")]), Ok(Value::Null));
     }
 }

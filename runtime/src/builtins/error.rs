@@ -18,7 +18,7 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"error("AccountName is required")"##, result: "error: AccountName is required" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_str;
@@ -41,9 +41,9 @@ mod tests {
 
     #[test]
     fn fails() {
-        assert_eq!(run(super::call, vec![s("no name")]), Err(CallError("no name".into())));
-        assert_eq!(run(super::call, vec![s("a\nb")]), Err(CallError("a b".into())));
-        assert_eq!(run(super::call, vec![Value::Null]), Err(CallError("error".into())));
-        assert_eq!(run(super::call, vec![s("")]), Err(CallError("error".into())));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("no name")]), Err(CallError("no name".into())));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a\nb")]), Err(CallError("a b".into())));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Err(CallError("error".into())));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("")]), Err(CallError("error".into())));
     }
 }

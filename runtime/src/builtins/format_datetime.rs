@@ -33,7 +33,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"format_datetime(to_datetime("12/25/2007"), "yyyy-MM-dd")"##, result: r##""2007-12-25""## },
         Example { call: r##"format_datetime(date_from_num(129699324000000000), "yyyyMMddHHmmss.0Z")"##, result: r##""20120101230000.0Z""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{DAYS, MONTHS, opt_datetime, opt_str, weekday};
@@ -63,99 +63,133 @@ fn standard(c: char) -> Option<&'static str> {
     })
 }
 
-/// Appends `n` zero-padded to `width` digits (no temporary string).
+/// Appends `n` zero-padded to `width` digits (no temporary string, no formatter for the
+/// non-negative numbers dates are made of).
 fn pad(out: &mut String, n: i64, width: usize) {
     use std::fmt::Write as _;
-    if (0..100).contains(&n) && width <= 2 {
-        if width == 2 || n >= 10 {
-            out.push(char::from(b'0' + u8::try_from(n / 10).unwrap_or(0)));
-        }
-        out.push(char::from(b'0' + u8::try_from(n % 10).unwrap_or(0)));
+    let Ok(mut rest) = u64::try_from(n) else {
+        let _ = write!(out, "{n:0width$}");
         return;
+    };
+    let mut digits = [b'0'; 20];
+    let mut len = 0;
+    while let Some(slot) = digits.get_mut(len) {
+        *slot = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
     }
-    let _ = write!(out, "{n:0width$}");
+    for _ in len..width {
+        out.push('0');
+    }
+    for &d in digits.get(..len).unwrap_or(&[]).iter().rev() {
+        out.push(char::from(d));
+    }
 }
 
-/// `us` written with a .NET custom format string.
+/// `names[index]`, or its first three letters when `len` is 3 (the names are ASCII).
+fn name(names: &[&'static str], index: i64, len: usize) -> &'static str {
+    let full = usize::try_from(index).ok().and_then(|k| names.get(k)).copied().unwrap_or("");
+    if len == 3 { full.get(..3).unwrap_or(full) } else { full }
+}
+
+/// `us` written with a .NET custom format string. Every format letter is ASCII, so the pattern
+/// is read byte by byte; other characters are copied as they are.
 fn format(us: i64, pattern: &str) -> Result<String, CallError> {
     let (y, mo, d, h, mi, s, micros) = parts(us);
-    let chars: Vec<char> = pattern.chars().collect();
+    let bytes = pattern.as_bytes();
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut i = 0;
-    let name = |names: &[&str], index: i64, len: usize| -> String {
-        let full = usize::try_from(index).ok().and_then(|k| names.get(k)).copied().unwrap_or("");
-        if len == 3 { full.chars().take(3).collect() } else { full.to_string() }
-    };
-    while let Some(&c) = chars.get(i) {
-        let run = chars.get(i..).map_or(0, |rest| rest.iter().take_while(|&&x| x == c).count());
-        match c {
-            'y' => {
+    while let Some(&b) = bytes.get(i) {
+        if !b.is_ascii() {
+            let c = pattern.get(i..).and_then(|rest| rest.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER);
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        let run = bytes.get(i..).map_or(1, |rest| rest.iter().take_while(|&&x| x == b).count());
+        match b {
+            b'y' => {
                 let year = if run <= 2 { y % 100 } else { y };
                 pad(&mut out, year, run);
             }
-            'M' => match run {
+            b'M' => match run {
                 1 | 2 => pad(&mut out, mo, run),
-                3 => out.push_str(&name(&MONTHS, mo - 1, 3)),
-                _ => out.push_str(&name(&MONTHS, mo - 1, 4)),
+                3 => out.push_str(name(&MONTHS, mo - 1, 3)),
+                _ => out.push_str(name(&MONTHS, mo - 1, 4)),
             },
-            'd' => match run {
+            b'd' => match run {
                 1 | 2 => pad(&mut out, d, run),
-                3 => out.push_str(&name(&DAYS, weekday(us), 3)),
-                _ => out.push_str(&name(&DAYS, weekday(us), 4)),
+                3 => out.push_str(name(&DAYS, weekday(us), 3)),
+                _ => out.push_str(name(&DAYS, weekday(us), 4)),
             },
-            'H' => pad(&mut out, h, run.min(2)),
-            'h' => pad(&mut out, if h % 12 == 0 { 12 } else { h % 12 }, run.min(2)),
-            'm' => pad(&mut out, mi, run.min(2)),
-            's' => pad(&mut out, s, run.min(2)),
-            't' => {
+            b'H' => pad(&mut out, h, run.min(2)),
+            b'h' => pad(&mut out, if h % 12 == 0 { 12 } else { h % 12 }, run.min(2)),
+            b'm' => pad(&mut out, mi, run.min(2)),
+            b's' => pad(&mut out, s, run.min(2)),
+            b't' => {
                 let ampm = if h < 12 { "AM" } else { "PM" };
                 out.push_str(if run == 1 { ampm.get(..1).unwrap_or("") } else { ampm });
             }
-            'f' | 'F' => {
+            b'f' | b'F' => {
                 if run > 7 {
-                    return Err(CallError(format!("invalid format {}: at most 7 `{c}`", quote(pattern))));
+                    return Err(CallError(format!(
+                        "invalid format {}: at most 7 `{}`",
+                        quote(pattern),
+                        char::from(b)
+                    )));
                 }
-                let digits: String = format!("{micros:06}0").chars().take(run).collect();
-                if c == 'f' {
-                    out.push_str(&digits);
+                // Seven digits of the second (ticks), of which the microseconds give six.
+                let mut digits = [b'0'; 7];
+                let mut m = micros.rem_euclid(1_000_000);
+                for slot in digits.iter_mut().take(6).rev() {
+                    *slot = b'0' + (m % 10) as u8;
+                    m /= 10;
+                }
+                let digits = digits.get(..run).unwrap_or(&[]);
+                let digits = if b == b'f' {
+                    digits
                 } else {
-                    let trimmed = digits.trim_end_matches('0');
-                    if trimmed.is_empty() && out.ends_with('.') {
+                    let kept = digits.iter().rposition(|&b| b != b'0').map_or(0, |p| p + 1);
+                    if kept == 0 && out.ends_with('.') {
                         out.pop();
                     }
-                    out.push_str(trimmed);
-                }
+                    digits.get(..kept).unwrap_or(&[])
+                };
+                out.extend(digits.iter().map(|&b| char::from(b)));
             }
-            'z' => out.push_str(match run {
+            b'z' => out.push_str(match run {
                 1 => "+0",
                 2 => "+00",
                 _ => "+00:00",
             }),
-            'K' => out.push('Z'),
-            'g' => out.push_str("A.D."),
-            '\'' | '"' => {
-                let close = chars.get(i + 1..).and_then(|rest| rest.iter().position(|&x| x == c));
-                let Some(len) = close else {
+            b'K' => out.push('Z'),
+            b'g' => out.push_str("A.D."),
+            b'\'' | b'"' => {
+                let quoted = pattern.get(i + 1..).unwrap_or("");
+                let Some(len) = quoted.find(char::from(b)) else {
                     return Err(CallError(format!("invalid format {}: unterminated quote", quote(pattern))));
                 };
-                out.extend(chars.get(i + 1..i + 1 + len).unwrap_or(&[]));
+                out.push_str(quoted.get(..len).unwrap_or(""));
                 i += len + 2;
                 continue;
             }
-            '\\' => {
-                let Some(&next) = chars.get(i + 1) else {
+            b'\\' => {
+                let Some(next) = pattern.get(i + 1..).and_then(|rest| rest.chars().next()) else {
                     return Err(CallError(format!("invalid format {}: a backslash at the end", quote(pattern))));
                 };
                 out.push(next);
-                i += 2;
+                i += 1 + next.len_utf8();
                 continue;
             }
-            '%' => {
+            b'%' => {
                 i += 1;
                 continue;
             }
             other => {
-                out.push(other);
+                out.push(char::from(other));
                 i += 1;
                 continue;
             }
@@ -185,7 +219,7 @@ mod tests {
     use crate::value::Value;
 
     fn f(date: &str, format: &str) -> Result<Value, super::CallError> {
-        run(super::call, vec![dt(date), s(format)])
+        run(super::SIGNATURE.call, vec![dt(date), s(format)])
     }
 
     #[test]
@@ -210,7 +244,7 @@ mod tests {
         assert!(f(d, "'open").is_err());
         assert!(f(d, "ffffffff").is_err());
         assert!(f(d, "yyyy\\").is_err());
-        assert!(run(super::call, vec![Value::DateTime(i64::MIN), s("yyyy")]).is_ok());
-        assert_eq!(run(super::call, vec![Value::Null, s("yyyy")]), Ok(Value::Null));
+        assert!(run(super::SIGNATURE.call, vec![Value::DateTime(i64::MIN), s("yyyy")]).is_ok());
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, s("yyyy")]), Ok(Value::Null));
     }
 }

@@ -26,7 +26,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"from_base64("SGVsbG8gd29ybGQh", "UTF8")"##, result: r##""Hello world!""## },
         Example { call: r##"from_base64("not base64!")"##, result: "error: invalid base64" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{decode, encoding, opt_str};
@@ -50,14 +50,14 @@ mod tests {
 
     #[test]
     fn encodings() {
-        assert_eq!(run(super::call, vec![s("6QA=")]), Ok(s("é")));
-        assert_eq!(run(super::call, vec![s("w6k="), s("utf8")]), Ok(s("é")));
-        assert_eq!(run(super::call, vec![s("YWI="), s("ASCII")]), Ok(s("ab")));
-        assert!(run(super::call, vec![s("w6k="), s("ASCII")]).is_err());
-        assert!(run(super::call, vec![s("6Q==")]).is_err());
-        assert!(run(super::call, vec![s("ANg=")]).is_err());
-        assert!(run(super::call, vec![s("YWI="), s("latin9")]).is_err());
-        assert_eq!(run(super::call, vec![s("")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("6QA=")]), Ok(s("é")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("w6k="), s("utf8")]), Ok(s("é")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("YWI="), s("ASCII")]), Ok(s("ab")));
+        assert!(run(super::SIGNATURE.call, vec![s("w6k="), s("ASCII")]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![s("6Q==")]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![s("ANg=")]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![s("YWI="), s("latin9")]).is_err());
+        assert_eq!(run(super::SIGNATURE.call, vec![s("")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

@@ -21,7 +21,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"from_utf8_hex("48656C6C6F20776F726C6421")"##, result: r##""Hello world!""## },
         Example { call: r##"from_utf8_hex("4G")"##, result: "error: invalid hexadecimal" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_str;
@@ -52,13 +52,13 @@ mod tests {
 
     #[test]
     fn edges() {
-        let h = |t: &str| run(super::call, vec![s(t)]);
+        let h = |t: &str| run(super::SIGNATURE.call, vec![s(t)]);
         assert_eq!(h("c3a921"), Ok(s("é!")));
         assert_eq!(h(""), Ok(s("")));
         assert!(h("ABC").is_err());
         assert!(h("+1").is_err());
         assert!(h("C3").is_err());
         assert!(h("éé").is_err());
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

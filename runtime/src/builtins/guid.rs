@@ -20,7 +20,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "is_guid(guid())", result: "true" },
         Example { call: "len(guid())", result: "36" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::random_u64;
@@ -41,8 +41,8 @@ mod tests {
 
     #[test]
     fn random_v4() {
-        let a = run(super::call, vec![]);
-        let b = run(super::call, vec![]);
+        let a = run(super::SIGNATURE.call, vec![]);
+        let b = run(super::SIGNATURE.call, vec![]);
         assert_ne!(a, b);
         assert!(matches!(a, Ok(Value::String(_))));
         if let Ok(Value::String(text)) = a {

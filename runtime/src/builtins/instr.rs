@@ -29,7 +29,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"instr("repEated", "e", 3, true)"##, result: "4" },
         Example { call: r##"instr("abc", "z")"##, result: "0" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{folded, matches_at, opt_int, opt_str};
@@ -63,7 +63,7 @@ mod tests {
 
     #[test]
     fn edges() {
-        let instr = |args: Vec<Value>| run(super::call, args);
+        let instr = |args: Vec<Value>| run(super::SIGNATURE.call, args);
         assert_eq!(instr(vec![s("ëabcabc"), s("bc")]), Ok(i(3)));
         assert_eq!(instr(vec![s("abcabc"), s("bc"), i(3)]), Ok(i(5)));
         assert_eq!(instr(vec![s("abcabc"), s("BC"), i(1), b(true)]), Ok(i(2)));

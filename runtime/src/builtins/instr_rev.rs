@@ -27,7 +27,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"instr_rev("abbcdbbbef", "bb")"##, result: "7" },
         Example { call: r##"instr_rev("abc", "z")"##, result: "0" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{folded, matches_at, opt_int, opt_str};
@@ -66,7 +66,7 @@ mod tests {
 
     #[test]
     fn edges() {
-        let rev = |args: Vec<Value>| run(super::call, args);
+        let rev = |args: Vec<Value>| run(super::SIGNATURE.call, args);
         assert_eq!(rev(vec![s("abcabc"), s("bc")]), Ok(i(5)));
         assert_eq!(rev(vec![s("abcabc"), s("bc"), i(5)]), Ok(i(2)));
         assert_eq!(rev(vec![s("abcabc"), s("bc"), i(6)]), Ok(i(5)));

@@ -24,7 +24,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "int(7)", result: "7" },
         Example { call: r##"int("12a")"##, result: r##"error: "12a" is not a number"## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -62,7 +62,7 @@ mod tests {
 
     #[test]
     fn edges() {
-        let int = |v: Value| run(super::call, vec![v]);
+        let int = |v: Value| run(super::SIGNATURE.call, vec![v]);
         assert_eq!(int(s(" -42 ")), Ok(i(-42)));
         assert_eq!(int(s("+7")), Ok(i(7)));
         assert_eq!(int(s("9223372036854775807")), Ok(i(i64::MAX)));

@@ -22,7 +22,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "is_bit_set(15, 4)", result: "true" },
         Example { call: "is_bit_set(0, 4)", result: "false" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_int;
@@ -44,12 +44,12 @@ mod tests {
 
     #[test]
     fn masks() {
-        let set = |v: i64, f: i64| run(super::call, vec![i(v), i(f)]);
+        let set = |v: i64, f: i64| run(super::SIGNATURE.call, vec![i(v), i(f)]);
         assert_eq!(set(0x202, 2), Ok(b(true)));
         assert_eq!(set(0x202, 0x200), Ok(b(true)));
         assert_eq!(set(0x202, 3), Ok(b(false)));
         assert_eq!(set(-1, i64::MIN), Ok(b(true)));
         assert_eq!(set(5, 0), Ok(b(false)));
-        assert_eq!(run(super::call, vec![Value::Null, i(1)]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, i(1)]), Ok(Value::Null));
     }
 }

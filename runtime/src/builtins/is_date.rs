@@ -21,7 +21,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"is_date("not a date")"##, result: "false" },
         Example { call: "is_date(null)", result: "false" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -40,7 +40,7 @@ mod tests {
 
     #[test]
     fn cases() {
-        let is = |v: Value| run(super::call, vec![v]);
+        let is = |v: Value| run(super::SIGNATURE.call, vec![v]);
         assert_eq!(is(s("2024-02-29")), Ok(b(true)));
         assert_eq!(is(s("2023-02-29")), Ok(b(false)));
         assert_eq!(is(s("20240105100000.0Z")), Ok(b(true)));

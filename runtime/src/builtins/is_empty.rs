@@ -22,7 +22,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "is_empty(null)", result: "false" },
         Example { call: r##"is_empty("a")"##, result: "false" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -41,7 +41,7 @@ mod tests {
 
     #[test]
     fn cases() {
-        let is = |v: Value| run(super::call, vec![v]);
+        let is = |v: Value| run(super::SIGNATURE.call, vec![v]);
         assert_eq!(is(s("")), Ok(b(true)));
         assert_eq!(is(list(&[])), Ok(b(true)));
         assert_eq!(is(Value::Null), Ok(b(false)));

@@ -21,7 +21,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"is_guid("0f8fad5b")"##, result: "false" },
         Example { call: "is_guid(null)", result: "false" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -40,7 +40,7 @@ mod tests {
 
     #[test]
     fn cases() {
-        let is = |v: Value| run(super::call, vec![v]);
+        let is = |v: Value| run(super::SIGNATURE.call, vec![v]);
         assert_eq!(is(s("0f8fad5b-d9cb-469f-a165-70867728950E")), Ok(b(true)));
         assert_eq!(is(s("{0f8fad5b-d9cb-469f-a165-70867728950e}")), Ok(b(true)));
         assert_eq!(is(s("0f8fad5bd9cb469fa16570867728950e")), Ok(b(false)));

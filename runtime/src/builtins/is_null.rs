@@ -19,7 +19,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "is_null(null)", result: "true" },
         Example { call: r##"is_null("")"##, result: "false" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -38,7 +38,7 @@ mod tests {
 
     #[test]
     fn cases() {
-        let is = |v: Value| run(super::call, vec![v]);
+        let is = |v: Value| run(super::SIGNATURE.call, vec![v]);
         assert_eq!(is(Value::Null), Ok(b(true)));
         assert_eq!(is(s("")), Ok(b(false)));
         assert_eq!(is(list(&[])), Ok(b(false)));

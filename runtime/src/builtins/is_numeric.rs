@@ -21,7 +21,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"is_numeric("12a")"##, result: "false" },
         Example { call: "is_numeric(null)", result: "false" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -40,7 +40,7 @@ mod tests {
 
     #[test]
     fn cases() {
-        let is = |v: Value| run(super::call, vec![v]);
+        let is = |v: Value| run(super::SIGNATURE.call, vec![v]);
         assert_eq!(is(s(" -12 ")), Ok(b(true)));
         assert_eq!(is(s("+7")), Ok(b(true)));
         assert_eq!(is(s("1.5")), Ok(b(false)));

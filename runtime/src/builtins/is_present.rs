@@ -22,7 +22,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"is_present("")"##, result: "false" },
         Example { call: "is_present(null)", result: "false" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -41,7 +41,7 @@ mod tests {
 
     #[test]
     fn cases() {
-        let is = |v: Value| run(super::call, vec![v]);
+        let is = |v: Value| run(super::SIGNATURE.call, vec![v]);
         assert_eq!(is(s("")), Ok(b(false)));
         assert_eq!(is(list(&[])), Ok(b(false)));
         assert_eq!(is(Value::Null), Ok(b(false)));

@@ -22,7 +22,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "is_string(42)", result: "false" },
         Example { call: "is_string(null)", result: "false" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -39,10 +39,10 @@ mod tests {
 
     #[test]
     fn cases() {
-        assert_eq!(run(super::call, vec![s("x")]), Ok(b(true)));
-        assert_eq!(run(super::call, vec![i(1)]), Ok(b(false)));
-        assert_eq!(run(super::call, vec![list(&["a"])]), Ok(b(false)));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(b(false)));
-        assert_eq!(run(super::call, vec![]), Ok(b(false)));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("x")]), Ok(b(true)));
+        assert_eq!(run(super::SIGNATURE.call, vec![i(1)]), Ok(b(false)));
+        assert_eq!(run(super::SIGNATURE.call, vec![list(&["a"])]), Ok(b(false)));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(b(false)));
+        assert_eq!(run(super::SIGNATURE.call, vec![]), Ok(b(false)));
     }
 }

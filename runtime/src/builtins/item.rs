@@ -21,7 +21,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"item(["a"], 2)"##, result: "error: index 2 is out of range (1 value)" },
         Example { call: r##"item(["a"], 0)"##, result: "error: index 0 is out of range (1 value)" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_int;
@@ -56,11 +56,11 @@ mod tests {
 
     #[test]
     fn edges() {
-        assert_eq!(run(super::call, vec![list(&["a", "b"]), i(2)]), Ok(s("b")));
-        assert_eq!(run(super::call, vec![s("a"), i(1)]), Ok(s("a")));
-        assert!(run(super::call, vec![list(&["a"]), i(0)]).is_err());
-        assert!(run(super::call, vec![list(&["a"]), i(i64::MIN)]).is_err());
-        assert!(run(super::call, vec![list(&[]), i(1)]).is_err());
-        assert_eq!(run(super::call, vec![Value::Null, i(1)]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![list(&["a", "b"]), i(2)]), Ok(s("b")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a"), i(1)]), Ok(s("a")));
+        assert!(run(super::SIGNATURE.call, vec![list(&["a"]), i(0)]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![list(&["a"]), i(i64::MIN)]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![list(&[]), i(1)]).is_err());
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, i(1)]), Ok(Value::Null));
     }
 }

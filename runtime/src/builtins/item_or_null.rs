@@ -20,7 +20,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"item_or_null(["a", "b"], 2)"##, result: r##""b""## },
         Example { call: r##"item_or_null(["a"], 2)"##, result: "null" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_int;
@@ -44,11 +44,11 @@ mod tests {
 
     #[test]
     fn edges() {
-        assert_eq!(run(super::call, vec![list(&["a", "b"]), i(1)]), Ok(s("a")));
-        assert_eq!(run(super::call, vec![s("a"), i(1)]), Ok(s("a")));
-        assert_eq!(run(super::call, vec![list(&["a"]), i(0)]), Ok(Value::Null));
-        assert_eq!(run(super::call, vec![list(&["a"]), i(-1)]), Ok(Value::Null));
-        assert_eq!(run(super::call, vec![Value::Null, i(1)]), Ok(Value::Null));
-        assert_eq!(run(super::call, vec![list(&["a"]), Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![list(&["a", "b"]), i(1)]), Ok(s("a")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a"), i(1)]), Ok(s("a")));
+        assert_eq!(run(super::SIGNATURE.call, vec![list(&["a"]), i(0)]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![list(&["a"]), i(-1)]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, i(1)]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![list(&["a"]), Value::Null]), Ok(Value::Null));
     }
 }

@@ -27,7 +27,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"join(", ", "", "Doe", "John")"##, result: r##""Doe, John""## },
         Example { call: r##"join("", "a", ["b", "c"])"##, result: r##""abc""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{opt_str, to_text};
@@ -37,14 +37,28 @@ use crate::value::Value;
 /// The non-empty values, in order, with `separator` between them (`""` when there are none).
 fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
     let separator = opt_str(args, 0, "separator")?.unwrap_or("");
-    let parts: Vec<String> = args
-        .iter()
-        .skip(1)
-        .flat_map(|a| a.as_ref().values())
-        .filter_map(to_text)
-        .filter(|t| !t.is_empty())
-        .collect();
-    Ok(Value::String(parts.join(separator)))
+    let values = || args.iter().skip(1).flat_map(|a| a.as_ref().values());
+    let size = values().map(|v| v.as_str().map_or(16, str::len) + separator.len()).sum();
+    let mut out = String::with_capacity(size);
+    for v in values() {
+        // Text is appended as it is; other kinds are converted first.
+        let converted;
+        let text = match v {
+            Value::String(s) | Value::Reference(s) => s.as_str(),
+            other => {
+                converted = to_text(other);
+                converted.as_deref().unwrap_or("")
+            }
+        };
+        if text.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(separator);
+        }
+        out.push_str(text);
+    }
+    Ok(Value::String(out))
 }
 
 #[cfg(test)]
@@ -54,7 +68,7 @@ mod tests {
 
     #[test]
     fn edges() {
-        let join = |args: Vec<Value>| run(super::call, args);
+        let join = |args: Vec<Value>| run(super::SIGNATURE.call, args);
         assert_eq!(join(vec![s("-"), Value::Null, s("a"), list(&["", "b"]), i(3)]), Ok(s("a-b-3")));
         assert_eq!(join(vec![s("-"), Value::Null]), Ok(s("")));
         assert_eq!(join(vec![s("-")]), Ok(s("")));

@@ -26,24 +26,25 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"left("Jo", 3)"##, result: r##""Jo""## },
         Example { call: "left(null, 3)", result: r##""""## },
     ],
-    call: self::call,
+    call: super::Call::Moves(self::call),
 };
 
-use super::support::{char_len, opt_int, opt_str};
-use super::{Arg, CallError};
-use crate::value::Value;
+use super::CallError;
+use super::support::{char_offset, sub_text, take_str, val_int};
+use crate::value::Val;
 
-/// The first `count` characters (a missing `count` leaves `text` unchanged).
-fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    let Some(text) = opt_str(args, 0, "text")? else {
-        return Ok(Value::String(String::new()));
+/// The first `count` characters (a missing `count` leaves `text` unchanged): a slice of borrowed
+/// text, computed text cut in place.
+fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
+    let Some(text) = take_str(args, 0, "text")? else {
+        return Ok(Val::Str(""));
     };
-    let len = char_len(text);
-    let count = match opt_int(args, 1, "count")? {
-        Some(n) if (0..len).contains(&n) => usize::try_from(n).unwrap_or(0),
-        _ => return Ok(Value::String(text.to_string())),
+    let count = val_int(args, 1, "count")?;
+    let end = match count.map(usize::try_from) {
+        Some(Ok(n)) => char_offset(&text, n),
+        _ => text.len(),
     };
-    Ok(Value::String(text.chars().take(count).collect()))
+    Ok(sub_text(text, 0, end))
 }
 
 #[cfg(test)]
@@ -53,12 +54,12 @@ mod tests {
 
     #[test]
     fn edges() {
-        assert_eq!(run(super::call, vec![s("Zoë Doe"), i(3)]), Ok(s("Zoë")));
-        assert_eq!(run(super::call, vec![s("abc"), i(0)]), Ok(s("")));
-        assert_eq!(run(super::call, vec![s("abc"), i(-5)]), Ok(s("abc")));
-        assert_eq!(run(super::call, vec![s("abc"), i(i64::MAX)]), Ok(s("abc")));
-        assert_eq!(run(super::call, vec![s("abc"), i(3)]), Ok(s("abc")));
-        assert_eq!(run(super::call, vec![Value::Null, i(2)]), Ok(s("")));
-        assert_eq!(run(super::call, vec![s("abc"), Value::Null]), Ok(s("abc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("Zoë Doe"), i(3)]), Ok(s("Zoë")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), i(0)]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), i(-5)]), Ok(s("abc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), i(i64::MAX)]), Ok(s("abc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), i(3)]), Ok(s("abc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, i(2)]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), Value::Null]), Ok(s("abc")));
     }
 }

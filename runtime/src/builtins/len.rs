@@ -19,7 +19,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"len("John Doe")"##, result: "8" },
         Example { call: r##"len("")"##, result: "0" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{char_len, opt_str};
@@ -38,8 +38,8 @@ mod tests {
 
     #[test]
     fn counts_characters() {
-        assert_eq!(run(super::call, vec![s("Zoë")]), Ok(i(3)));
-        assert_eq!(run(super::call, vec![s("")]), Ok(i(0)));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("Zoë")]), Ok(i(3)));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("")]), Ok(i(0)));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

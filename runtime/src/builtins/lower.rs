@@ -19,17 +19,17 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"lower("TeSt")"##, result: r##""test""## },
         Example { call: r##"lower("ÉLODIE")"##, result: r##""élodie""## },
     ],
-    call: self::call,
+    call: super::Call::Moves(self::call),
 };
 
-use super::support::{map_case, lower_char};
-use super::{Arg, CallError};
-use crate::value::Value;
+use super::CallError;
+use super::support::map_case_in_place;
+use crate::value::Val;
 
 /// Every character mapped on its own (simple case mapping, as .NET's invariant culture: `ß`
-/// stays `ß`, a final `Σ` becomes `σ`).
-fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    map_case(args, str::to_ascii_lowercase, lower_char)
+/// stays `ß`, a final `Σ` becomes `σ`); computed ASCII text is changed in place.
+fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
+    map_case_in_place(args, false)
 }
 
 #[cfg(test)]
@@ -39,13 +39,13 @@ mod tests {
 
     #[test]
     fn maps_case() {
-        assert_eq!(run(super::call, vec![s("")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
-        assert_eq!(run(super::call, vec![s("1-ß")]), Ok(s("1-ß")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("1-ß")]), Ok(s("1-ß")));
     }
 
     #[test]
     fn lowers() {
-        assert_eq!(run(super::call, vec![s("ÉLODIE ΟΔΟΣ")]), Ok(s("élodie οδοσ")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("ÉLODIE ΟΔΟΣ")]), Ok(s("élodie οδοσ")));
     }
 }

@@ -20,16 +20,15 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"ltrim(" Test ")"##, result: r##""Test ""## },
     ],
-    call: self::call,
+    call: super::Call::Moves(self::call),
 };
 
-use super::support::opt_str;
-use super::{Arg, CallError};
-use crate::value::Value;
+use super::CallError;
+use crate::value::Val;
 
 /// `text.trim_start()`: white space is every Unicode white-space character, as .NET's `String.Trim`.
-fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    Ok(opt_str(args, 0, "text")?.map_or(Value::Null, |t| Value::String(t.trim_start().to_string())))
+fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
+    super::trim::trimmed(args, str::trim_start)
 }
 
 #[cfg(test)]
@@ -39,9 +38,9 @@ mod tests {
 
     #[test]
     fn trims() {
-        let out = run(super::call, vec![s("\t a b\u{a0}\n")]);
+        let out = run(super::SIGNATURE.call, vec![s("\t a b\u{a0}\n")]);
         assert_eq!(out, Ok(s("\t a b\u{a0}\n".trim_start())));
-        assert_eq!(run(super::call, vec![s("   ")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("   ")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

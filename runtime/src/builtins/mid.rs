@@ -28,31 +28,33 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"mid("John Doe", 2, 0)"##, result: r##""""## },
         Example { call: "mid(null, 1, 2)", result: r##""""## },
     ],
-    call: self::call,
+    call: super::Call::Moves(self::call),
 };
 
-use super::support::{char_len, char_slice, opt_int, opt_str};
-use super::{Arg, CallError};
-use crate::value::Value;
+use super::CallError;
+use super::support::{char_len, char_offset, sub_text, take_str, val_int};
+use crate::value::Val;
 
-/// Characters `start..start + count` (1-based), with Microsoft's edge cases.
-fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    let Some(text) = opt_str(args, 0, "text")? else {
-        return Ok(Value::String(String::new()));
+/// Characters `start..start + count` (1-based), with Microsoft's edge cases: a slice of borrowed
+/// text, computed text cut in place.
+fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
+    let Some(text) = take_str(args, 0, "text")? else {
+        return Ok(Val::Str(""));
     };
-    let unchanged = Ok(Value::String(text.to_string()));
-    let (Some(start), Some(count)) = (opt_int(args, 1, "start")?, opt_int(args, 2, "count")?) else {
-        return unchanged;
+    let (start, count) = (val_int(args, 1, "start")?, val_int(args, 2, "count")?);
+    let (Some(start), Some(count)) = (start, count) else {
+        return Ok(Val::text(text));
     };
     if count == 0 {
-        return Ok(Value::String(String::new()));
+        return Ok(Val::Str(""));
     }
-    if count < 0 || start < 1 || start > char_len(text) {
-        return unchanged;
+    if count < 0 || start < 1 || start > char_len(&text) {
+        return Ok(Val::text(text));
     }
-    let from = usize::try_from(start - 1).unwrap_or(0);
+    let from = char_offset(&text, usize::try_from(start - 1).unwrap_or(0));
     let count = usize::try_from(count).unwrap_or(usize::MAX);
-    Ok(Value::String(char_slice(text, from, count)))
+    let to = text.get(from..).map_or(text.len(), |rest| from + char_offset(rest, count));
+    Ok(sub_text(text, from, to))
 }
 
 #[cfg(test)]
@@ -62,7 +64,7 @@ mod tests {
 
     #[test]
     fn edges() {
-        let mid = |t: &str, a: i64, n: i64| run(super::call, vec![s(t), i(a), i(n)]);
+        let mid = |t: &str, a: i64, n: i64| run(super::SIGNATURE.call, vec![s(t), i(a), i(n)]);
         assert_eq!(mid("Zoë Doe", 3, 3), Ok(s("ë D")));
         assert_eq!(mid("abc", 3, 1), Ok(s("c")));
         assert_eq!(mid("abc", 4, 1), Ok(s("abc")));
@@ -71,7 +73,7 @@ mod tests {
         assert_eq!(mid("abc", 2, i64::MAX), Ok(s("bc")));
         assert_eq!(mid("abc", i64::MIN, 0), Ok(s("")));
         assert_eq!(mid("", 1, 1), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null, i(1), i(1)]), Ok(s("")));
-        assert_eq!(run(super::call, vec![s("abc"), Value::Null, i(1)]), Ok(s("abc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, i(1), i(1)]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), Value::Null, i(1)]), Ok(s("abc")));
     }
 }

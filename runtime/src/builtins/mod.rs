@@ -5,7 +5,7 @@
 //! pure and can fail, a one-line summary and documented examples. The type checker reads the
 //! signatures from [`all`]; the evaluator and `docs/functions.md` will read the same list.
 
-use crate::value::{Value, ValueKind};
+use crate::value::{Val, Value, ValueKind};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -26,7 +26,24 @@ impl fmt::Display for CallError {
 /// arguments are absent from the slice (the function applies its defaults). For
 /// [`Nulls::Propagate`] functions the evaluator returns `Null` without calling when an argument
 /// is `Null`, so the implementation only sees values; others see `Null` and decide.
-pub type Call = for<'a> fn(&[Arg<'a>]) -> Result<Value, CallError>;
+#[derive(Clone, Copy)]
+pub enum Call {
+    /// Reads its arguments and computes a new value (most functions).
+    Values(for<'a> fn(&[Arg<'a>]) -> Result<Value, CallError>),
+    /// Takes its arguments: it may return one of them, a part of a borrowed one, or reuse the
+    /// buffer of a computed one (`trim`, `left`, `upper`...: text functions on the hot path, where
+    /// a copy per call is most of the cost). An argument it does not use may be left in place.
+    Moves(for<'a> fn(&mut [Val<'a>]) -> Result<Val<'a>, CallError>),
+}
+
+impl fmt::Debug for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Call::Values(_) => "Call::Values",
+            Call::Moves(_) => "Call::Moves",
+        })
+    }
+}
 
 /// The argument at `i`, or `Null` when it was omitted.
 pub fn arg<'b>(args: &'b [Arg<'_>], i: usize) -> &'b Value {

@@ -16,7 +16,7 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: "is_date(now())", result: "true" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError};
@@ -39,7 +39,7 @@ mod tests {
 
     #[test]
     fn recent() {
-        let got = run(super::call, vec![]);
+        let got = run(super::SIGNATURE.call, vec![]);
         assert!(matches!(got, Ok(Value::DateTime(us)) if us > 1_700_000_000_000_000), "{got:?}");
     }
 }

@@ -21,7 +21,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "num_from_date(@2012-01-01T23:00:00Z)", result: "129699324000000000" },
         Example { call: r##"num_from_date(to_datetime("2012-01-01 23:00:00"))"##, result: "129699324000000000" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_datetime;
@@ -47,10 +47,10 @@ mod tests {
 
     #[test]
     fn filetimes() {
-        assert_eq!(run(super::call, vec![dt("1970-01-01T00:00:00.000001Z")]), Ok(i(116_444_736_000_000_010)));
-        assert_eq!(run(super::call, vec![dt("1601-01-01T00:00:00Z")]), Ok(i(0)));
-        assert!(run(super::call, vec![dt("1600-12-31T23:59:59Z")]).is_err());
-        assert!(run(super::call, vec![Value::DateTime(i64::MAX)]).is_err());
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![dt("1970-01-01T00:00:00.000001Z")]), Ok(i(116_444_736_000_000_010)));
+        assert_eq!(run(super::SIGNATURE.call, vec![dt("1601-01-01T00:00:00Z")]), Ok(i(0)));
+        assert!(run(super::SIGNATURE.call, vec![dt("1600-12-31T23:59:59Z")]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![Value::DateTime(i64::MAX)]).is_err());
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

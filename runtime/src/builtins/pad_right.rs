@@ -25,7 +25,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"pad_right("Username", 4, "0")"##, result: r##""Username""## },
         Example { call: r##"pad_right(null, 4, "0")"##, result: r##""""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::padding;
@@ -47,7 +47,7 @@ mod tests {
 
     #[test]
     fn edges() {
-        let pad = |t: Value, n: i64, p: &str| run(super::call, vec![t, i(n), s(p)]);
+        let pad = |t: Value, n: i64, p: &str| run(super::SIGNATURE.call, vec![t, i(n), s(p)]);
         assert_eq!(pad(s("ab"), 4, "_"), Ok(s("ab__")));
         assert_eq!(pad(s("ab"), 2, "_"), Ok(s("ab")));
         assert_eq!(pad(s("ab"), -3, "_"), Ok(s("ab")));
@@ -56,6 +56,6 @@ mod tests {
         assert!(pad(s("a"), i64::MAX, "0").is_err());
         assert!(pad(s("ab"), 4, "").is_err());
         assert!(pad(s("ab"), 4, "xy").is_err());
-        assert_eq!(run(super::call, vec![s("ab"), Value::Null, s("0")]), Ok(s("ab")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("ab"), Value::Null, s("0")]), Ok(s("ab")));
     }
 }

@@ -25,7 +25,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"proper_case("PABLO GONSALVES (SECOND)")"##, result: r##""Pablo Gonsalves (Second)""## },
         Example { call: r##"proper_case("PINTO-DE'SILVA", " '-")"##, result: r##""Pinto-De'Silva""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{lower_char, opt_str, upper_char};
@@ -67,12 +67,12 @@ mod tests {
 
     #[test]
     fn edges() {
-        let pc = |t: &str| run(super::call, vec![s(t)]);
+        let pc = |t: &str| run(super::SIGNATURE.call, vec![s(t)]);
         assert_eq!(pc("jOHN o'NEIL-SMITH"), Ok(s("John O'neil-Smith")));
         assert_eq!(pc("élodie"), Ok(s("Élodie")));
         assert_eq!(pc(""), Ok(s("")));
-        assert_eq!(run(super::call, vec![s("a-b c"), s("-")]), Ok(s("A-B c")));
-        assert_eq!(run(super::call, vec![s("a b"), s("")]), Ok(s("A b")));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a-b c"), s("-")]), Ok(s("A-B c")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a b"), s("")]), Ok(s("A b")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

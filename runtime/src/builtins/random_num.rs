@@ -22,7 +22,7 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: "random_num(7, 7)", result: "7" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{opt_int, random_u64};
@@ -49,11 +49,11 @@ mod tests {
     #[test]
     fn within_bounds() {
         for _ in 0..200 {
-            let got = run(super::call, vec![i(5), i(-3)]);
+            let got = run(super::SIGNATURE.call, vec![i(5), i(-3)]);
             assert!(matches!(got, Ok(Value::Integer(n)) if (-3..=5).contains(&n)), "{got:?}");
         }
-        assert_eq!(run(super::call, vec![i(7), i(7)]), Ok(i(7)));
-        assert!(run(super::call, vec![i(i64::MIN), i(i64::MAX)]).is_ok());
-        assert_eq!(run(super::call, vec![Value::Null, i(7)]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![i(7), i(7)]), Ok(i(7)));
+        assert!(run(super::SIGNATURE.call, vec![i(i64::MIN), i(i64::MAX)]).is_ok());
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, i(7)]), Ok(Value::Null));
     }
 }

@@ -35,7 +35,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"random_string(4, 4, 0, 0, 0, "0123456789")"##, result: "error: `avoid` leaves no digit" },
         Example { call: "random_string(2, 2, 1)", result: "error: the minimums (3) exceed the length (2)" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{opt_int, opt_str, random_u64};
@@ -99,7 +99,7 @@ mod tests {
     #[test]
     fn classes_and_avoidance() {
         for _ in 0..50 {
-            let v = run(super::call, vec![i(10), i(2), i(2), i(2), i(2), s("O0Il1")]);
+            let v = run(super::SIGNATURE.call, vec![i(10), i(2), i(2), i(2), i(2), s("O0Il1")]);
             assert!(matches!(v, Ok(Value::String(_))), "{v:?}");
             let text = if let Ok(Value::String(t)) = v { t } else { String::new() };
             assert_eq!(text.chars().count(), 10);
@@ -109,9 +109,9 @@ mod tests {
             assert!(text.chars().filter(|c| super::SPECIAL.contains(*c)).count() >= 2);
             assert!(!text.chars().any(|c| "O0Il1".contains(c)));
         }
-        assert!(run(super::call, vec![i(2), i(3)]).is_err());
-        assert!(run(super::call, vec![i(-1)]).is_err());
-        assert!(run(super::call, vec![i(3), i(1), i(0), i(0), i(0), s("0123456789")]).is_err());
-        assert_eq!(run(super::call, vec![i(0)]), Ok(s("")));
+        assert!(run(super::SIGNATURE.call, vec![i(2), i(3)]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![i(-1)]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![i(3), i(1), i(0), i(0), i(0), s("0123456789")]).is_err());
+        assert_eq!(run(super::SIGNATURE.call, vec![i(0)]), Ok(s("")));
     }
 }

@@ -20,7 +20,7 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"remove_duplicates(["a", "b", "a"])"##, result: r##"["a", "b"]"## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -48,10 +48,10 @@ mod tests {
 
     #[test]
     fn edges() {
-        assert_eq!(run(super::call, vec![list(&["a", "A", "a", "b", "A"])]), Ok(list(&["a", "A", "b"])));
-        assert_eq!(run(super::call, vec![s("a")]), Ok(list(&["a"])));
-        assert_eq!(run(super::call, vec![Value::List(vec![i(1), i(1)])]), Ok(Value::List(vec![i(1)])));
-        assert_eq!(run(super::call, vec![list(&[])]), Ok(list(&[])));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![list(&["a", "A", "a", "b", "A"])]), Ok(list(&["a", "A", "b"])));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a")]), Ok(list(&["a"])));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::List(vec![i(1), i(1)])]), Ok(Value::List(vec![i(1)])));
+        assert_eq!(run(super::SIGNATURE.call, vec![list(&[])]), Ok(list(&[])));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

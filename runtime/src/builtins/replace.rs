@@ -26,22 +26,43 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"replace("a-b-c", "-", "")"##, result: r##""abc""## },
         Example { call: r##"replace("Abc", "a", "x")"##, result: r##""Abc""## },
     ],
-    call: self::call,
+    call: super::Call::Moves(self::call),
 };
 
-use super::support::opt_str;
-use super::{Arg, CallError};
-use crate::value::Value;
+use super::CallError;
+use super::support::take_str;
+use crate::value::Val;
 
 /// Every `old` replaced with `new`; an empty `old` leaves `text` unchanged (as VB's `Replace`).
-fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    let (Some(text), Some(old), Some(new)) = (opt_str(args, 0, "text")?, opt_str(args, 1, "old")?, opt_str(args, 2, "new")?) else {
-        return Ok(Value::Null);
+/// Text without `old` is returned as it is (no copy).
+fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
+    let text = take_str(args, 0, "text")?;
+    let old = take_str(args, 1, "old")?;
+    let new = take_str(args, 2, "new")?;
+    let (Some(text), Some(old), Some(new)) = (text, old, new) else {
+        return Ok(Val::NULL);
     };
-    if old.is_empty() {
-        return Ok(Value::String(text.to_string()));
+    if let [byte] = old.as_bytes() {
+        // One ASCII character (a space, a dot...): a byte scan, no substring search.
+        let Some(first) = text.bytes().position(|b| b == *byte) else {
+            return Ok(Val::text(text));
+        };
+        let mut out = String::with_capacity(text.len() + new.len());
+        let mut plain = 0;
+        for (i, b) in text.bytes().enumerate().skip(first) {
+            if b == *byte {
+                out.push_str(text.get(plain..i).unwrap_or(""));
+                out.push_str(&new);
+                plain = i + 1;
+            }
+        }
+        out.push_str(text.get(plain..).unwrap_or(""));
+        return Ok(Val::String(out));
     }
-    Ok(Value::String(text.replace(old, new)))
+    if old.is_empty() || !text.contains(&*old) {
+        return Ok(Val::text(text));
+    }
+    Ok(Val::String(text.replace(&*old, &new)))
 }
 
 #[cfg(test)]
@@ -51,9 +72,9 @@ mod tests {
 
     #[test]
     fn edges() {
-        assert_eq!(run(super::call, vec![s("aXbX"), s("X"), s("yy")]), Ok(s("ayybyy")));
-        assert_eq!(run(super::call, vec![s("abc"), s(""), s("y")]), Ok(s("abc")));
-        assert_eq!(run(super::call, vec![s("aaa"), s("aa"), s("b")]), Ok(s("ba")));
-        assert_eq!(run(super::call, vec![s("abc"), Value::Null, s("y")]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("aXbX"), s("X"), s("yy")]), Ok(s("ayybyy")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), s(""), s("y")]), Ok(s("abc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("aaa"), s("aa"), s("b")]), Ok(s("ba")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), Value::Null, s("y")]), Ok(Value::Null));
     }
 }

@@ -26,7 +26,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"replace_chars("Öl", "Ö:Oe")"##, result: r##""Oel""## },
         Example { call: r##"replace_chars("abc", "ab:x")"##, result: r##"error: the source "ab" is not one character"## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_str;
@@ -75,13 +75,13 @@ mod tests {
 
     #[test]
     fn edges() {
-        let rc = |t: &str, p: &str| run(super::call, vec![s(t), s(p)]);
+        let rc = |t: &str, p: &str| run(super::SIGNATURE.call, vec![s(t), s(p)]);
         assert_eq!(rc("abcab", " a : x , b:"), Ok(s("xcx")));
         assert_eq!(rc("ab", "a:1,a:2"), Ok(s("1b")));
         assert_eq!(rc("ab", ""), Ok(s("ab")));
         assert_eq!(rc("ab", "a:1,"), Ok(s("1b")));
         assert!(rc("ab", ":x").is_err());
         assert!(rc("ab", "a").is_err());
-        assert_eq!(run(super::call, vec![Value::Null, s("a:b")]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, s("a:b")]), Ok(Value::Null));
     }
 }

@@ -25,25 +25,27 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"right("Doe", 5)"##, result: r##""Doe""## },
         Example { call: "right(null, 3)", result: r##""""## },
     ],
-    call: self::call,
+    call: super::Call::Moves(self::call),
 };
 
-use super::support::{char_len, opt_int, opt_str};
-use super::{Arg, CallError};
-use crate::value::Value;
+use super::CallError;
+use super::support::{char_len, char_offset, sub_text, take_str, val_int};
+use crate::value::Val;
 
-/// The last `count` characters (a missing `count` leaves `text` unchanged).
-fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    let Some(text) = opt_str(args, 0, "text")? else {
-        return Ok(Value::String(String::new()));
+/// The last `count` characters (a missing `count` leaves `text` unchanged): a slice of borrowed
+/// text, computed text cut in place.
+fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
+    let Some(text) = take_str(args, 0, "text")? else {
+        return Ok(Val::Str(""));
     };
-    let len = char_len(text);
-    let count = match opt_int(args, 1, "count")? {
-        Some(n) if (0..len).contains(&n) => usize::try_from(n).unwrap_or(0),
-        _ => return Ok(Value::String(text.to_string())),
+    let count = val_int(args, 1, "count")?;
+    let len = char_len(&text);
+    let start = match count {
+        Some(n) if (0..len).contains(&n) => char_offset(&text, usize::try_from(len - n).unwrap_or(0)),
+        _ => 0,
     };
-    let skip = text.chars().count().saturating_sub(count);
-    Ok(Value::String(text.chars().skip(skip).collect()))
+    let end = text.len();
+    Ok(sub_text(text, start, end))
 }
 
 #[cfg(test)]
@@ -53,12 +55,12 @@ mod tests {
 
     #[test]
     fn edges() {
-        assert_eq!(run(super::call, vec![s("Doe Zoë"), i(3)]), Ok(s("Zoë")));
-        assert_eq!(run(super::call, vec![s("abc"), i(0)]), Ok(s("")));
-        assert_eq!(run(super::call, vec![s("abc"), i(-5)]), Ok(s("abc")));
-        assert_eq!(run(super::call, vec![s("abc"), i(i64::MAX)]), Ok(s("abc")));
-        assert_eq!(run(super::call, vec![s("abc"), i(2)]), Ok(s("bc")));
-        assert_eq!(run(super::call, vec![Value::Null, i(2)]), Ok(s("")));
-        assert_eq!(run(super::call, vec![s("abc"), Value::Null]), Ok(s("abc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("Doe Zoë"), i(3)]), Ok(s("Zoë")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), i(0)]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), i(-5)]), Ok(s("abc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), i(i64::MAX)]), Ok(s("abc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), i(2)]), Ok(s("bc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, i(2)]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), Value::Null]), Ok(s("abc")));
     }
 }

@@ -27,7 +27,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"select_unique_value(null, "alee2")"##, result: r##""alee2""## },
         Example { call: "select_unique_value(null, null)", result: "error: no candidate has a value" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError};
@@ -49,8 +49,8 @@ mod tests {
 
     #[test]
     fn first_present() {
-        assert_eq!(run(super::call, vec![Value::Null, s("b"), s("c")]), Ok(s("b")));
-        assert!(run(super::call, vec![Value::Null]).is_err());
-        assert!(run(super::call, vec![]).is_err());
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null, s("b"), s("c")]), Ok(s("b")));
+        assert!(run(super::SIGNATURE.call, vec![Value::Null]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![]).is_err());
     }
 }

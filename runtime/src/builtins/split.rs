@@ -26,7 +26,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"split("SMTP:john.doe@contoso.com,smtp:jd@contoso.com", ",")"##, result: r##"["SMTP:john.doe@contoso.com", "smtp:jd@contoso.com"]"## },
         Example { call: r##"split("a", ",")"##, result: r##"["a"]"## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{opt_int, opt_str};
@@ -60,7 +60,7 @@ mod tests {
 
     #[test]
     fn edges() {
-        let split = |args: Vec<Value>| run(super::call, args);
+        let split = |args: Vec<Value>| run(super::SIGNATURE.call, args);
         assert_eq!(split(vec![s("a,,b,"), s(",")]), Ok(list(&["a", "", "b", ""])));
         assert_eq!(split(vec![s("a,b,c"), s(","), i(2)]), Ok(list(&["a", "b,c"])));
         assert_eq!(split(vec![s("a,b,c"), s(","), i(-1)]), Ok(list(&["a", "b", "c"])));

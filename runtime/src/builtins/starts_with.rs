@@ -20,7 +20,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"starts_with("SMTP:jd@contoso.com", "SMTP:")"##, result: "true" },
         Example { call: r##"starts_with("smtp:jd@contoso.com", "SMTP:")"##, result: "false" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_str;
@@ -42,10 +42,10 @@ mod tests {
 
     #[test]
     fn prefixes() {
-        assert_eq!(run(super::call, vec![s("abc"), s("ab")]), Ok(b(true)));
-        assert_eq!(run(super::call, vec![s("abc"), s("AB")]), Ok(b(false)));
-        assert_eq!(run(super::call, vec![s("abc"), s("")]), Ok(b(true)));
-        assert_eq!(run(super::call, vec![s(""), s("a")]), Ok(b(false)));
-        assert_eq!(run(super::call, vec![s("a"), Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), s("ab")]), Ok(b(true)));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), s("AB")]), Ok(b(false)));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("abc"), s("")]), Ok(b(true)));
+        assert_eq!(run(super::SIGNATURE.call, vec![s(""), s("a")]), Ok(b(false)));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a"), Value::Null]), Ok(Value::Null));
     }
 }

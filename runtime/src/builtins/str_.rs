@@ -26,7 +26,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: "str(-5)", result: r##""-5""## },
         Example { call: r##"str("Ann")"##, result: r##""Ann""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::to_text;
@@ -45,7 +45,7 @@ mod tests {
 
     #[test]
     fn kinds() {
-        let cs = |v: Value| run(super::call, vec![v]);
+        let cs = |v: Value| run(super::SIGNATURE.call, vec![v]);
         assert_eq!(cs(i(-5)), Ok(s("-5")));
         assert_eq!(cs(b(true)), Ok(s("true")));
         assert_eq!(cs(dt("2024-01-05T10:00:00Z")), Ok(s("2024-01-05T10:00:00Z")));

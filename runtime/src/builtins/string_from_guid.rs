@@ -23,7 +23,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"string_from_guid(to_guid("{0F8FAD5B-D9CB-469F-A165-70867728950E}"))"##, result: r##""0f8fad5b-d9cb-469f-a165-70867728950e""## },
         Example { call: "string_from_guid(null)", result: "null" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::guid_from_bytes;
@@ -50,8 +50,8 @@ mod tests {
     #[test]
     fn text() {
         let bytes = [0x5b, 0xad, 0x8f, 0x0f, 0xcb, 0xd9, 0x9f, 0x46, 0xa1, 0x65, 0x70, 0x86, 0x77, 0x28, 0x95, 0x0e];
-        assert_eq!(run(super::call, vec![Value::Binary(bytes.to_vec())]), Ok(s("0f8fad5b-d9cb-469f-a165-70867728950e")));
-        assert!(run(super::call, vec![Value::Binary(vec![1; 15])]).is_err());
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Binary(bytes.to_vec())]), Ok(s("0f8fad5b-d9cb-469f-a165-70867728950e")));
+        assert!(run(super::SIGNATURE.call, vec![Value::Binary(vec![1; 15])]).is_err());
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

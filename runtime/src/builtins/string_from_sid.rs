@@ -21,7 +21,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"string_from_sid(to_guid("00000201-0000-0500-2000-000020020000"))"##, result: r##""S-1-5-32-544""## },
         Example { call: "string_from_sid(null)", result: "null" },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::{Arg, CallError, arg};
@@ -61,7 +61,7 @@ mod tests {
 
     #[test]
     fn sids() {
-        let sid = |b: Vec<u8>| run(super::call, vec![Value::Binary(b)]);
+        let sid = |b: Vec<u8>| run(super::SIGNATURE.call, vec![Value::Binary(b)]);
         let mut domain = vec![1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0];
         for n in [0x1234_5678u32, 1, u32::MAX, 500] {
             domain.extend_from_slice(&n.to_le_bytes());
@@ -71,6 +71,6 @@ mod tests {
         assert_eq!(sid(vec![1, 0, 1, 0, 0, 0, 0, 0]), Ok(s("S-1-0x010000000000")));
         assert!(sid(vec![1, 2, 0, 0, 0, 0, 0, 5, 1, 0, 0, 0]).is_err());
         assert!(sid(vec![]).is_err());
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

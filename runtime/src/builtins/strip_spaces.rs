@@ -18,7 +18,7 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"strip_spaces(" John  Smith ")"##, result: r##""JohnSmith""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_str;
@@ -37,8 +37,8 @@ mod tests {
 
     #[test]
     fn strips_only_spaces() {
-        assert_eq!(run(super::call, vec![s(" a\tb c ")]), Ok(s("a\tbc")));
-        assert_eq!(run(super::call, vec![s("   ")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s(" a\tb c ")]), Ok(s("a\tbc")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("   ")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

@@ -4,7 +4,8 @@
 
 use super::{Arg, CallError, arg};
 use crate::time;
-use crate::value::Value;
+use crate::value::{Val, Value, quote};
+use std::borrow::Cow;
 
 /// The text argument at `i` (a string or a reference), `None` when it is missing.
 pub fn opt_str<'b>(args: &'b [Arg<'_>], i: usize, param: &str) -> Result<Option<&'b str>, CallError> {
@@ -13,6 +14,95 @@ pub fn opt_str<'b>(args: &'b [Arg<'_>], i: usize, param: &str) -> Result<Option<
         Value::String(s) | Value::Reference(s) => Ok(Some(s)),
         other => Err(CallError(format!("`{param}` must be a string, not {}", other.to_literal()))),
     }
+}
+
+/// The text argument at `i` of a function that takes its arguments (a string or a reference),
+/// moved out of `args`: borrowed text stays borrowed, computed text keeps its buffer. `None` when
+/// it is missing or omitted.
+pub fn take_str<'a>(args: &mut [Val<'a>], i: usize, param: &str) -> Result<Option<Cow<'a, str>>, CallError> {
+    let Some(v) = args.get_mut(i) else { return Ok(None) };
+    match v {
+        Val::Str(s) => Ok(Some(Cow::Borrowed(*s))),
+        Val::Ref(r) => match *r {
+            Value::String(s) | Value::Reference(s) => Ok(Some(Cow::Borrowed(s.as_str()))),
+            Value::Null => Ok(None),
+            other => Err(CallError(format!("`{param}` must be a string, not {}", other.to_literal()))),
+        },
+        Val::String(s) | Val::Owned(Value::String(s) | Value::Reference(s)) => Ok(Some(Cow::Owned(std::mem::take(s)))),
+        Val::Null | Val::Owned(Value::Null) => Ok(None),
+        Val::Owned(other) => Err(CallError(format!("`{param}` must be a string, not {}", other.to_literal()))),
+    }
+}
+
+/// The integer argument at `i` of a function that takes its arguments, `None` when it is missing
+/// or omitted.
+pub fn val_int(args: &[Val<'_>], i: usize, param: &str) -> Result<Option<i64>, CallError> {
+    let Some(v) = args.get(i) else { return Ok(None) };
+    match v.as_value() {
+        Some(Value::Null) => Ok(None),
+        Some(Value::Integer(n)) => Ok(Some(*n)),
+        Some(other) => Err(CallError(format!("`{param}` must be an integer, not {}", other.to_literal()))),
+        None => Err(CallError(format!("`{param}` must be an integer, not {}", quote(v.as_str().unwrap_or(""))))),
+    }
+}
+
+/// Bytes `start..end` of `text`: a slice of borrowed text, computed text cut in place (no
+/// copy either way). The empty string when the range is not one of `text`'s.
+pub fn sub_text(text: Cow<'_, str>, start: usize, end: usize) -> Val<'_> {
+    if start > end || text.get(start..end).is_none() {
+        return Val::Str("");
+    }
+    match text {
+        Cow::Borrowed(s) => Val::Str(s.get(start..end).unwrap_or("")),
+        Cow::Owned(mut s) => {
+            s.truncate(end);
+            s.drain(..start);
+            Val::String(s)
+        }
+    }
+}
+
+/// The byte offset of character `n` of `text` (its length when it has `n` characters or fewer).
+pub fn char_offset(text: &str, n: usize) -> usize {
+    if text.is_ascii() {
+        return n.min(text.len());
+    }
+    text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
+}
+
+/// `text` mapped character by character for `lower` (`upper` false) and `upper`: computed ASCII
+/// text (most identity data) is changed in place; other text is mapped into an exactly sized
+/// string, ASCII characters directly and the others with [`lower_char`] / [`upper_char`].
+pub fn map_case_in_place<'a>(args: &mut [Val<'a>], upper: bool) -> Result<Val<'a>, CallError> {
+    let Some(text) = take_str(args, 0, "text")? else { return Ok(Val::NULL) };
+    if text.is_ascii() {
+        let mut owned = text.into_owned();
+        if upper {
+            owned.make_ascii_uppercase();
+        } else {
+            owned.make_ascii_lowercase();
+        }
+        return Ok(Val::String(owned));
+    }
+    let mut out = String::with_capacity(text.len());
+    if upper {
+        out.extend(text.chars().map(|c| match c {
+            'a'..='z' => c.to_ascii_uppercase(),
+            // Latin-1 letters: `à`..`þ` are 32 above their capitals (`÷` is not a letter).
+            'à'..='þ' if c != '÷' => char::from_u32(u32::from(c) - 32).unwrap_or(c),
+            c if c.is_ascii() || (c < 'ÿ' && c != 'µ') => c,
+            c => upper_char(c),
+        }));
+    } else {
+        out.extend(text.chars().map(|c| match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            // Latin-1 letters: `À`..`Þ` are 32 below their small letters (`×` is not a letter).
+            'À'..='Þ' if c != '×' => char::from_u32(u32::from(c) + 32).unwrap_or(c),
+            c if c.is_ascii() || c < 'ÿ' => c,
+            c => lower_char(c),
+        }));
+    }
+    Ok(Val::String(out))
 }
 
 /// The integer argument at `i`, `None` when it is missing.
@@ -78,27 +168,9 @@ pub fn matches_at(hay: &[char], needle: &[char], at: usize) -> bool {
     hay.get(at..at.saturating_add(needle.len())).is_some_and(|w| w == needle)
 }
 
-/// Characters `start..start + count` of `text` (0-based, clamped to the text).
-pub fn char_slice(text: &str, start: usize, count: usize) -> String {
-    text.chars().skip(start).take(count).collect()
-}
-
 /// The number of characters of `text`, as an `i64`.
 pub fn char_len(text: &str) -> i64 {
     i64::try_from(text.chars().count()).unwrap_or(i64::MAX)
-}
-
-/// `text` mapped character by character (`ascii` maps ASCII-only text, most identity data,
-/// byte by byte into an exactly sized string); `Null` for a missing `text`.
-pub fn map_case(args: &[Arg<'_>], ascii: fn(&str) -> String, char: fn(char) -> char) -> Result<Value, CallError> {
-    Ok(opt_str(args, 0, "text")?.map_or(Value::Null, |t| {
-        if t.is_ascii() {
-            return Value::String(ascii(t));
-        }
-        let mut out = String::with_capacity(t.len());
-        out.extend(t.chars().map(char));
-        Value::String(out)
-    }))
 }
 
 /// The longest text padding produces.
@@ -581,13 +653,26 @@ pub mod testing {
     //! examples with a miniature evaluator.
 
     use super::super::{Call, CallError, Nulls, all, lookup};
-    use crate::value::Value;
+    use crate::value::{Val, Value};
     use std::borrow::Cow;
 
-    /// Calls `call` with `args`.
+    /// Calls `call` with `args`. A function that takes its arguments is called twice, once with
+    /// borrowed and once with computed arguments (its two paths), and both must agree.
     pub fn run(call: Call, args: Vec<Value>) -> Result<Value, CallError> {
-        let args: Vec<_> = args.into_iter().map(Cow::Owned).collect();
-        call(&args)
+        match call {
+            Call::Values(f) => {
+                let args: Vec<_> = args.into_iter().map(Cow::Owned).collect();
+                f(&args)
+            }
+            Call::Moves(f) => {
+                let mut borrowed: Vec<Val<'_>> = args.iter().map(Val::borrowed).collect();
+                let from_borrowed = f(&mut borrowed).map(Val::into_value);
+                let mut owned: Vec<Val<'_>> = args.iter().cloned().map(Val::owned).collect();
+                let from_owned = f(&mut owned).map(Val::into_value);
+                assert_eq!(from_borrowed, from_owned, "borrowed and computed arguments {args:?} disagree");
+                from_owned
+            }
+        }
     }
 
     /// A string value.
@@ -742,6 +827,21 @@ pub mod testing {
             return Err(format!("trailing {}", p.rest()));
         }
         Ok(v)
+    }
+
+    #[test]
+    fn case_mapping_fast_paths_agree_with_the_character_tables() {
+        use super::{lower_char, map_case_in_place, upper_char};
+        for c in (0..0x600).filter_map(char::from_u32) {
+            // Non-ASCII text (`é` first) takes the character path.
+            let text = format!("é{c}");
+            let mut args = [Val::Str(&text)];
+            let up = map_case_in_place(&mut args, true).map(Val::into_value);
+            let mut args = [Val::Str(&text)];
+            let low = map_case_in_place(&mut args, false).map(Val::into_value);
+            assert_eq!(up, Ok(Value::String(format!("É{}", upper_char(c)))), "upper of {c:?}");
+            assert_eq!(low, Ok(Value::String(format!("é{}", lower_char(c)))), "lower of {c:?}");
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"to_base64("Hello world!")"##, result: r##""SABlAGwAbABvACAAdwBvAHIAbABkACEA""## },
         Example { call: r##"to_base64("Hello world!", "UTF8")"##, result: r##""SGVsbG8gd29ybGQh""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{encode, encoding, opt_str};
@@ -46,12 +46,12 @@ mod tests {
 
     #[test]
     fn encodings() {
-        assert_eq!(run(super::call, vec![s("é")]), Ok(s("6QA=")));
-        assert_eq!(run(super::call, vec![s("é"), s("utf-8")]), Ok(s("w6k=")));
-        assert_eq!(run(super::call, vec![s("ab"), s("ASCII")]), Ok(s("YWI=")));
-        assert!(run(super::call, vec![s("é"), s("ASCII")]).is_err());
-        assert!(run(super::call, vec![s("a"), s("EBCDIC")]).is_err());
-        assert_eq!(run(super::call, vec![s("")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("é")]), Ok(s("6QA=")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("é"), s("utf-8")]), Ok(s("w6k=")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("ab"), s("ASCII")]), Ok(s("YWI=")));
+        assert!(run(super::SIGNATURE.call, vec![s("é"), s("ASCII")]).is_err());
+        assert!(run(super::SIGNATURE.call, vec![s("a"), s("EBCDIC")]).is_err());
+        assert_eq!(run(super::SIGNATURE.call, vec![s("")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

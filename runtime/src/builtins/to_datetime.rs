@@ -29,7 +29,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"format_datetime(to_datetime("2009-06-15T01:45:30-07:00"), "yyyy-MM-dd HH:mm:ss")"##, result: r##""2009-06-15 08:45:30""## },
         Example { call: r##"to_datetime("not a date")"##, result: r##"error: "not a date" is not a date"## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{in_range, opt_str, parse_lenient};
@@ -52,7 +52,7 @@ mod tests {
 
     #[test]
     fn forms() {
-        let cd = |t: &str| run(super::call, vec![s(t)]);
+        let cd = |t: &str| run(super::SIGNATURE.call, vec![s(t)]);
         assert_eq!(cd("2024-01-05T10:00:00+02:00"), Ok(dt("2024-01-05T08:00:00Z")));
         assert_eq!(cd("20240105100000.0Z"), Ok(dt("2024-01-05T10:00:00Z")));
         assert_eq!(cd("20240105100000.5-0130"), Ok(dt("2024-01-05T11:30:00.5Z")));
@@ -66,6 +66,6 @@ mod tests {
         for bad in ["", "2024-02-30", "13/1/2024", "2024-01-05 25:00", "2024-01-05 13:00 PM", "20240105", "0000-01-01", "2024-01-05 10:00 +15", "2024-01-05 x"] {
             assert!(cd(bad).is_err(), "{bad}");
         }
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

@@ -21,7 +21,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"is_guid(string_from_guid(to_guid("{0f8fad5b-d9cb-469f-a165-70867728950e}")))"##, result: "true" },
         Example { call: r##"to_guid("0f8fad5b")"##, result: r##"error: "0f8fad5b" is not a guid"## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{guid_to_bytes, opt_str};
@@ -45,8 +45,8 @@ mod tests {
     #[test]
     fn bytes() {
         let bytes = [0x5b, 0xad, 0x8f, 0x0f, 0xcb, 0xd9, 0x9f, 0x46, 0xa1, 0x65, 0x70, 0x86, 0x77, 0x28, 0x95, 0x0e];
-        assert_eq!(run(super::call, vec![s("{0F8FAD5B-D9CB-469F-A165-70867728950E}")]), Ok(Value::Binary(bytes.to_vec())));
-        assert!(run(super::call, vec![s("0f8fad5bd9cb469fa16570867728950e")]).is_err());
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("{0F8FAD5B-D9CB-469F-A165-70867728950E}")]), Ok(Value::Binary(bytes.to_vec())));
+        assert!(run(super::SIGNATURE.call, vec![s("0f8fad5bd9cb469fa16570867728950e")]).is_err());
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

@@ -18,7 +18,7 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"to_utf8_hex("Hello world!")"##, result: r##""48656C6C6F20776F726C6421""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::opt_str;
@@ -40,8 +40,8 @@ mod tests {
 
     #[test]
     fn hex() {
-        assert_eq!(run(super::call, vec![s("é!")]), Ok(s("C3A921")));
-        assert_eq!(run(super::call, vec![s("")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("é!")]), Ok(s("C3A921")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
     }
 }

@@ -18,17 +18,17 @@ pub const SIGNATURE: Signature = Signature {
     examples: &[
         Example { call: r##"upper("TeSt")"##, result: r##""TEST""## },
     ],
-    call: self::call,
+    call: super::Call::Moves(self::call),
 };
 
-use super::support::{map_case, upper_char};
-use super::{Arg, CallError};
-use crate::value::Value;
+use super::CallError;
+use super::support::map_case_in_place;
+use crate::value::Val;
 
 /// Every character mapped on its own (simple case mapping, as .NET's invariant culture: `ß`
-/// stays `ß`).
-fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
-    map_case(args, str::to_ascii_uppercase, upper_char)
+/// stays `ß`); computed ASCII text is changed in place.
+fn call<'a>(args: &mut [Val<'a>]) -> Result<Val<'a>, CallError> {
+    map_case_in_place(args, true)
 }
 
 #[cfg(test)]
@@ -38,13 +38,13 @@ mod tests {
 
     #[test]
     fn maps_case() {
-        assert_eq!(run(super::call, vec![s("")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![Value::Null]), Ok(Value::Null));
-        assert_eq!(run(super::call, vec![s("1-ß")]), Ok(s("1-ß")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![Value::Null]), Ok(Value::Null));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("1-ß")]), Ok(s("1-ß")));
     }
 
     #[test]
     fn uppers() {
-        assert_eq!(run(super::call, vec![s("élodie straße")]), Ok(s("ÉLODIE STRAßE")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("élodie straße")]), Ok(s("ÉLODIE STRAßE")));
     }
 }

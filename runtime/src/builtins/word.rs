@@ -27,7 +27,7 @@ pub const SIGNATURE: Signature = Signature {
         Example { call: r##"word("The quick brown fox", 0, " ")"##, result: r##""""## },
         Example { call: r##"word(null, 1, " ")"##, result: r##""""## },
     ],
-    call: self::call,
+    call: super::Call::Values(self::call),
 };
 
 use super::support::{opt_int, opt_str};
@@ -55,14 +55,14 @@ mod tests {
 
     #[test]
     fn edges() {
-        let word = |t: &str, n: i64, d: &str| run(super::call, vec![s(t), i(n), s(d)]);
+        let word = |t: &str, n: i64, d: &str| run(super::SIGNATURE.call, vec![s(t), i(n), s(d)]);
         assert_eq!(word("a,,b", 2, ","), Ok(s("b")));
         assert_eq!(word(",a", 1, ","), Ok(s("a")));
         assert_eq!(word("a b", 1, ""), Ok(s("a b")));
         assert_eq!(word("a b", -1, " "), Ok(s("")));
         assert_eq!(word("a b", i64::MIN, " "), Ok(s("")));
         assert_eq!(word("", 1, " "), Ok(s("")));
-        assert_eq!(run(super::call, vec![s("a"), Value::Null, s(" ")]), Ok(s("")));
-        assert_eq!(run(super::call, vec![s("a b"), i(2), Value::Null]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a"), Value::Null, s(" ")]), Ok(s("")));
+        assert_eq!(run(super::SIGNATURE.call, vec![s("a b"), i(2), Value::Null]), Ok(s("")));
     }
 }
