@@ -20,7 +20,7 @@
 
 use super::{EngineError, Result, StepReport, Work, connector_index, describe_cs};
 use crate::connectors::{Connector, ExportRequest, ExportResult};
-use crate::model::{AttrChange, CsObject, ExportChange, PendingExport};
+use crate::model::{AttrChange, CsObject, ExportChange, Id, PendingExport};
 use crate::plan::{self, Plan, Setting};
 use crate::store::Store;
 use crate::value::{Value, ValueKind};
@@ -85,43 +85,38 @@ pub fn export(
     let ci = connector_index(plan, connector_name)?;
     let conn = plan.connectors.get(ci).ok_or_else(|| EngineError::Usage(format!("no connector `{connector_name}`")))?;
     let mut report = StepReport::default();
-    let mut objects: Vec<CsObject> = Vec::new();
+    let type_of = |o: &CsObject| conn.objects.iter().find(|t| t.name == o.object_type);
+    // What ordering and the passes need of each pending object; the objects themselves are read
+    // again batch by batch, so the export never holds two copies of everything pending.
+    let mut pending: Vec<(usize, Id)> = Vec::new();
+    let mut deletes = 0u64;
+    // Objects waiting to be added: references to them wait for pass 2.
+    let mut adding: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for id in store.pending_exports(connector_name)? {
-        if let Some(o) = store.cs(connector_name, id)?
-            && o.pending_export.is_some()
-        {
-            objects.push(o);
+        let Some(o) = store.cs(connector_name, id)? else { continue };
+        let Some(p) = &o.pending_export else { continue };
+        if matches!(p.change, ExportChange::Delete | ExportChange::DeleteAdd) {
+            deletes += 1;
         }
+        if matches!(p.change, ExportChange::Add | ExportChange::DeleteAdd) {
+            adding.insert(o.dn.to_ascii_lowercase());
+            adding.extend(o.anchor.clone());
+        }
+        pending.push((reference_count(&o, type_of(&o)), id));
     }
-    let deletes = objects
-        .iter()
-        .filter(|o| {
-            matches!(o.pending_export.as_ref().map(|p| p.change), Some(ExportChange::Delete | ExportChange::DeleteAdd))
-        })
-        .count() as u64;
     let threshold = delete_threshold(conn, store.cs_ids(connector_name)?.len() as u64);
     if deletes > threshold && !options.allow_deletes {
         return Err(EngineError::DeleteThreshold { connector: connector_name.to_string(), deletes, threshold });
     }
-    let type_of = |o: &CsObject| conn.objects.iter().find(|t| t.name == o.object_type);
-    objects.sort_by_key(|o| (reference_count(o, type_of(o)), o.id));
-
-    // Objects waiting to be added: references to them wait for pass 2.
-    let adding: std::collections::BTreeSet<String> = objects
-        .iter()
-        .filter(|o| {
-            matches!(o.pending_export.as_ref().map(|p| p.change), Some(ExportChange::Add | ExportChange::DeleteAdd))
-        })
-        .flat_map(|o| [Some(o.dn.to_ascii_lowercase()), o.anchor.clone()])
-        .flatten()
-        .collect();
+    // Fewest references first.
+    pending.sort_unstable();
     // INVARIANT: the store records the exports only once the connector has made them durable. A
     // crash before that leaves them pending; a crash after the connector's flush and before the
     // store's commit leaves them pending too, and the next import, seeing what reached the system,
     // drops what is already there (see `import::settle_pending_export`): nothing is sent twice.
     let mut work = Work::default();
     let sent =
-        send_all(store, conn, connector_name, connector, options, progress, &mut work, &mut report, &objects, &adding);
+        send_all(store, conn, connector_name, connector, options, progress, &mut work, &mut report, &pending, &adding);
     connector.flush().map_err(|e| EngineError::Connector(format!("connector `{connector_name}`: {e}")))?;
     // A crash between these batches leaves exports pending that the system has: the next import
     // drops them (as after a crash between the flush and the commit).
@@ -129,8 +124,8 @@ pub fn export(
     sent.map(|()| report)
 }
 
-/// Sends the pending exports of `objects` (sorted, fewest references first) in two passes,
-/// staging the results in `work`.
+/// Sends the pending exports of the objects `pending` names (sorted, fewest references first) in
+/// two passes, staging the results in `work`.
 #[expect(clippy::too_many_arguments, reason = "the export's whole state")]
 fn send_all(
     store: &dyn Store,
@@ -141,13 +136,21 @@ fn send_all(
     progress: &mut dyn FnMut(u64),
     work: &mut Work,
     report: &mut StepReport,
-    objects: &[CsObject],
+    pending: &[(usize, Id)],
     adding: &std::collections::BTreeSet<String>,
 ) -> Result<()> {
     let type_of = |o: &CsObject| conn.objects.iter().find(|t| t.name == o.object_type);
     let mut deferred: Vec<(u64, AttrChange)> = Vec::new();
     let mut sent = 0u64;
-    for chunk in objects.chunks(options.batch_size.max(1)) {
+    for ids in pending.chunks(options.batch_size.max(1)) {
+        let mut chunk = Vec::with_capacity(ids.len());
+        for (_, id) in ids {
+            if let Some(o) = work.cs_ref(store, connector_name, *id)?
+                && o.pending_export.is_some()
+            {
+                chunk.push(o);
+            }
+        }
         // A delete-add sends its delete first, on its own; when the delete fails the add is not
         // sent at all.
         let deletes: Vec<ExportRequest> = chunk
@@ -164,7 +167,7 @@ fn send_all(
             .collect();
         apply(store, connector_name, work, report, connector, &deletes, results, &mut deferred)?;
         let mut requests = Vec::new();
-        for o in chunk {
+        for o in &chunk {
             let Some(p) = &o.pending_export else { continue };
             let ty = type_of(o);
             let mut attributes = Vec::new();
@@ -189,7 +192,7 @@ fn send_all(
         }
         let results = send(connector, connector_name, &requests)?;
         apply(store, connector_name, work, report, connector, &requests, results, &mut deferred)?;
-        sent += u64::try_from(chunk.len()).unwrap_or(0);
+        sent += u64::try_from(ids.len()).unwrap_or(0);
         progress(sent);
         if report.counts.errors >= super::ERROR_LIMIT {
             return Err(EngineError::ErrorLimit(report.counts.errors));
