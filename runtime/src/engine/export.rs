@@ -140,7 +140,7 @@ fn send_all(
     adding: &std::collections::BTreeSet<String>,
 ) -> Result<()> {
     let type_of = |o: &CsObject| conn.objects.iter().find(|t| t.name == o.object_type);
-    let mut deferred: Vec<(u64, AttrChange)> = Vec::new();
+    let mut deferred = Deferred::default();
     let mut sent = 0u64;
     for ids in pending.chunks(options.batch_size.max(1)) {
         let mut chunk = Vec::with_capacity(ids.len());
@@ -177,7 +177,7 @@ fn send_all(
                     .is_some_and(|a| a.kind == ValueKind::Reference);
                 let waits = is_ref && c.new.values().iter().any(|v| matches!(v, Value::Reference(k) | Value::String(k) if adding.contains(&k.to_ascii_lowercase()) || adding.contains(k)));
                 if waits {
-                    deferred.push((o.id, c.clone()));
+                    deferred.push(o.id, c.clone());
                 } else {
                     attributes.push(c.clone());
                 }
@@ -199,16 +199,16 @@ fn send_all(
         }
     }
     // Pass 2: the references.
-    for chunk in deferred.clone().chunks(options.batch_size.max(1)) {
+    for chunk in deferred.list.clone().chunks(options.batch_size.max(1)) {
         let mut requests = Vec::new();
         for (id, change) in chunk {
             let Some(o) = work.cs(store, connector_name, *id)? else { continue };
             requests.push(request(&o, ExportChange::Update, vec![change.clone()]));
         }
         let results = send(connector, connector_name, &requests)?;
-        let mut again = Vec::new();
+        let mut again = Deferred::default();
         apply(store, connector_name, work, report, connector, &requests, results, &mut again)?;
-        for (id, change) in again {
+        for (id, change) in again.list {
             report.issue(
                 "reference-not-exported",
                 true,
@@ -256,7 +256,7 @@ fn apply(
     connector: &mut dyn Connector,
     requests: &[ExportRequest],
     results: Vec<ExportResult>,
-    deferred: &mut Vec<(u64, AttrChange)>,
+    deferred: &mut Deferred,
 ) -> Result<()> {
     let mut failed_deletes: Vec<u64> = Vec::new();
     for (req, result) in requests.iter().zip(results) {
@@ -338,20 +338,22 @@ fn apply(
                 }
                 let add = ExportRequest { change: ExportChange::Add, attributes, ..req.clone() };
                 let again = send(connector, name, std::slice::from_ref(&add))?;
-                let mut nested = Vec::new();
+                let mut nested = Deferred::default();
                 apply(store, name, work, report, connector, std::slice::from_ref(&add), again, &mut nested)?;
-                deferred.extend(nested);
+                for (id, change) in nested.list {
+                    deferred.push(id, change);
+                }
             }
             ExportResult::RetryReference { attribute } => {
                 if let Some(c) = req.attributes.iter().find(|c| c.name == attribute) {
-                    deferred.push((o.id, c.clone()));
+                    deferred.push(o.id, c.clone());
                 }
                 // Everything else of the request is taken as done.
                 let others = ExportRequest {
                     attributes: req.attributes.iter().filter(|c| c.name != attribute).cloned().collect(),
                     ..req.clone()
                 };
-                let mut nested = Vec::new();
+                let mut nested = Deferred::default();
                 apply(
                     store,
                     name,
@@ -368,15 +370,30 @@ fn apply(
     Ok(())
 }
 
+/// Reference changes that wait for pass 2, in order, with an index by object and attribute (pass 1
+/// asks it once per exported object: a scan would make the export quadratic).
+#[derive(Debug, Default)]
+struct Deferred {
+    list: Vec<(u64, AttrChange)>,
+    index: std::collections::HashSet<(u64, String)>,
+}
+
+impl Deferred {
+    fn push(&mut self, id: u64, change: AttrChange) {
+        self.index.insert((id, change.name.clone()));
+        self.list.push((id, change));
+    }
+
+    fn holds(&self, id: u64, attribute: &str) -> bool {
+        self.index.contains(&(id, attribute.to_owned()))
+    }
+}
+
 /// What is left of a pending export after a request succeeded: the deferred references.
-fn remaining(
-    pending: Option<PendingExport>,
-    req: &ExportRequest,
-    deferred: &[(u64, AttrChange)],
-) -> Option<PendingExport> {
+fn remaining(pending: Option<PendingExport>, req: &ExportRequest, deferred: &Deferred) -> Option<PendingExport> {
     let mut p = pending?;
     p.attributes.retain(|c| !req.attributes.iter().any(|s| s.name == c.name));
-    p.attributes.retain(|c| deferred.iter().any(|(id, d)| *id == req.id && d.name == c.name));
+    p.attributes.retain(|c| deferred.holds(req.id, &c.name));
     if p.attributes.is_empty() {
         return None;
     }
