@@ -119,6 +119,28 @@ pub struct CsObject {
     pub referrers: Vec<Link>,
 }
 
+impl CsObject {
+    /// A new staging object of `connector` with no anchor, values, link or pending change yet.
+    pub fn new(id: Id, connector: &str, object_type: &str, dn: &str) -> CsObject {
+        CsObject {
+            id,
+            connector: connector.to_string(),
+            object_type: object_type.to_string(),
+            dn: dn.to_string(),
+            anchor: None,
+            kind: CsKind::Staging,
+            attributes: BTreeMap::new(),
+            link: None,
+            explicit_disconnector: false,
+            provisioned_by: None,
+            pending_import: None,
+            pending_export: None,
+            export_memory: BTreeMap::new(),
+            referrers: Vec::new(),
+        }
+    }
+}
+
 /// A link from a metaverse object to a connector space object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Link {

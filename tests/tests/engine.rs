@@ -318,22 +318,7 @@ fn codes(report: &StepReport) -> Vec<&str> {
 
 /// A staging object written straight into the store.
 fn staging(id: u64, connector: &str, object_type: &str, key: &str, attributes: BTreeMap<String, Value>) -> CsObject {
-    CsObject {
-        id,
-        connector: connector.to_string(),
-        object_type: object_type.to_string(),
-        dn: key.to_string(),
-        anchor: Some(key.to_string()),
-        kind: CsKind::Staging,
-        attributes,
-        link: None,
-        explicit_disconnector: false,
-        provisioned_by: None,
-        pending_import: None,
-        pending_export: None,
-        export_memory: BTreeMap::new(),
-        referrers: Vec::new(),
-    }
+    CsObject { anchor: Some(key.to_string()), attributes, ..CsObject::new(id, connector, object_type, key) }
 }
 
 fn pending(change: ExportChange, attributes: Vec<AttrChange>) -> Option<PendingExport> {

@@ -194,20 +194,10 @@ fn stage(
             seen.insert(id);
             let changed: Vec<String> = attributes.keys().cloned().collect();
             work.put_cs(CsObject {
-                id,
-                connector: name.to_string(),
-                object_type: entry.object_type,
-                dn: entry.dn,
                 anchor: Some(entry.anchor),
-                kind: CsKind::Staging,
                 attributes,
-                link: None,
-                explicit_disconnector: false,
-                provisioned_by: None,
                 pending_import: Some(PendingImport { change: ImportChange::Add, changed }),
-                pending_export: None,
-                export_memory: BTreeMap::new(),
-                referrers: Vec::new(),
+                ..CsObject::new(id, name, &entry.object_type, &entry.dn)
             });
             report.counts.adds += 1;
         }
@@ -379,20 +369,8 @@ fn placeholders(
             }
             let id = store.next_id()?;
             work.put_cs(CsObject {
-                id,
-                connector: conn.name.clone(),
-                object_type: a.references.clone().unwrap_or_default(),
-                dn: key.clone(),
-                anchor: None,
                 kind: CsKind::Placeholder,
-                attributes: BTreeMap::new(),
-                link: None,
-                explicit_disconnector: false,
-                provisioned_by: None,
-                pending_import: None,
-                pending_export: None,
-                export_memory: BTreeMap::new(),
-                referrers: Vec::new(),
+                ..CsObject::new(id, &conn.name, a.references.as_deref().unwrap_or_default(), key)
             });
         }
     }

@@ -453,27 +453,11 @@ pub fn context(e: &EvalError, rule: &str, flow: Option<&str>, object: &str) -> S
 #[cfg(test)]
 mod tests {
     use super::Work;
-    use crate::model::{CsKind, CsObject};
+    use crate::model::CsObject;
     use crate::store::memory::MemoryStore;
-    use std::collections::BTreeMap;
 
     fn staged(id: u64, dn: &str, anchor: Option<&str>) -> CsObject {
-        CsObject {
-            id,
-            connector: "ldap".into(),
-            object_type: "person".into(),
-            dn: dn.into(),
-            anchor: anchor.map(str::to_string),
-            kind: CsKind::Staging,
-            attributes: BTreeMap::new(),
-            link: None,
-            explicit_disconnector: false,
-            provisioned_by: None,
-            pending_import: None,
-            pending_export: None,
-            export_memory: BTreeMap::new(),
-            referrers: Vec::new(),
-        }
+        CsObject { anchor: anchor.map(str::to_string), ..CsObject::new(id, "ldap", "person", dn) }
     }
 
     #[test]

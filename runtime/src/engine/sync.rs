@@ -749,25 +749,17 @@ impl<'a> Sync<'a> {
                         .map(|(name, new)| AttrChange { name, old: Value::Null, new })
                         .collect();
                     let cs = CsObject {
-                        id,
-                        connector: conn.name.clone(),
-                        object_type: ty.name.clone(),
-                        dn: dn.clone(),
-                        anchor: if by_anchor { Some(dn) } else { None },
-                        kind: CsKind::Staging,
-                        attributes: BTreeMap::new(),
+                        anchor: by_anchor.then(|| dn.clone()),
                         link: Some(mv_id),
-                        explicit_disconnector: false,
                         provisioned_by: Some(rule.name.clone()),
-                        pending_import: None,
                         pending_export: Some(PendingExport {
                             change: ExportChange::Add,
                             new_dn: None,
                             attributes,
                             failures: 0,
                         }),
-                        export_memory: BTreeMap::new(),
                         referrers,
+                        ..CsObject::new(id, &conn.name, &ty.name, &dn)
                     };
                     mv.links.push(Link { connector: conn.name.clone(), cs: id });
                     mv.links.sort();

@@ -244,20 +244,11 @@ mod tests {
 
     fn cs() -> CsObject {
         CsObject {
-            id: 7,
-            connector: "hr".into(),
-            object_type: "person".into(),
-            dn: "uid=ann,ou=people".into(),
             anchor: Some("E1".into()),
-            kind: CsKind::Staging,
             attributes: [("givenName".to_string(), Value::String("Ann".into()))].into_iter().collect(),
             link: Some(42),
-            explicit_disconnector: false,
-            provisioned_by: None,
             pending_import: Some(PendingImport { change: ImportChange::Add, changed: Vec::new() }),
-            pending_export: None,
-            export_memory: Default::default(),
-            referrers: Vec::new(),
+            ..CsObject::new(7, "hr", "person", "uid=ann,ou=people")
         }
     }
 

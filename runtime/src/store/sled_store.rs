@@ -819,9 +819,7 @@ fn is_lock_error(e: &std::io::Error) -> bool {
 #[expect(clippy::unwrap_used, reason = "a failing test panics")]
 mod tests {
     use super::*;
-    use crate::model::{
-        AttrChange, CsKind, ExportChange, ImportChange, Link, PendingExport, PendingImport, StepRecord,
-    };
+    use crate::model::{AttrChange, ExportChange, ImportChange, Link, PendingExport, PendingImport, StepRecord};
     use std::path::PathBuf;
     use std::process::{Command, Stdio};
     use std::sync::Arc;
@@ -849,20 +847,9 @@ mod tests {
 
     fn cs_object(connector: &str, id: Id, anchor: Option<&str>, dn: &str) -> CsObject {
         CsObject {
-            id,
-            connector: connector.to_string(),
-            object_type: "person".to_string(),
-            dn: dn.to_string(),
             anchor: anchor.map(str::to_string),
-            kind: CsKind::Staging,
             attributes: BTreeMap::from([("uid".to_string(), Value::String(format!("u{id}")))]),
-            link: None,
-            explicit_disconnector: false,
-            provisioned_by: None,
-            pending_import: None,
-            pending_export: None,
-            export_memory: BTreeMap::new(),
-            referrers: Vec::new(),
+            ..CsObject::new(id, connector, "person", dn)
         }
     }
 
