@@ -292,12 +292,29 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn the_main_job_runs_the_example_end_to_end_and_appears_in_status() {
-    let dir = std::env::temp_dir().join(format!("metasync-main-job-{}", std::process::id()));
+/// A fresh copy of the example rule set with its data, in a temporary folder named after `tag`:
+/// `(folder, folder as text)`.
+fn example_copy(tag: &str) -> (PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("metasync-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
     let rules = dir.to_string_lossy().to_string();
+    (dir, rules)
+}
+
+/// Runs `steps` over the rule set in `rules`; they must succeed.
+fn run_steps(rules: &str, steps: &[&str]) {
+    let mut args = vec!["run", rules];
+    for s in steps {
+        args.push("--step");
+        args.push(s);
+    }
+    assert_eq!(metasync(&args).status.code(), Some(0));
+}
+
+#[test]
+fn the_main_job_runs_the_example_end_to_end_and_appears_in_status() {
+    let (dir, rules) = example_copy("main-job");
     let first = metasync(&["run", &rules]);
     assert_eq!(first.status.code(), Some(0), "{}\n{}", stdout(&first), String::from_utf8_lossy(&first.stderr));
     let summary = stdout(&first);
@@ -366,10 +383,7 @@ fn running_an_unimplemented_connector_kind_is_a_clear_error() {
 
 #[test]
 fn run_and_status_human_output() {
-    let dir = std::env::temp_dir().join(format!("metasync-snapshot-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
-    let rules = dir.to_string_lossy().to_string();
+    let (dir, rules) = example_copy("snapshot");
     let run = metasync(&["run", &rules]);
     assert_eq!(run.status.code(), Some(0));
     let status = metasync(&["status", &rules]);
@@ -392,20 +406,12 @@ fn run_and_status_human_output() {
 
 #[test]
 fn pending_shows_the_exports_to_review_deletions_first() {
-    let dir = std::env::temp_dir().join(format!("metasync-pending-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
-    let rules = dir.to_string_lossy().to_string();
+    let (dir, rules) = example_copy("pending");
     let none_yet = metasync(&["pending", "--rules", &rules]);
     assert_eq!(none_yet.status.code(), Some(2), "no store yet");
     let steps =
         ["full import hr", "full import badge", "full import hrgroups", "full import directory", "full sync hr"];
-    let mut args = vec!["run", rules.as_str()];
-    for s in &steps {
-        args.push("--step");
-        args.push(s);
-    }
-    assert_eq!(metasync(&args).status.code(), Some(0));
+    run_steps(&rules, &steps);
     let human = metasync(&["pending", "directory", "--rules", &rules]);
     assert_eq!(human.status.code(), Some(0));
     let text = stdout(&human);
@@ -439,10 +445,7 @@ fn a_closed_pipe_ends_the_output_quietly() {
 
 #[test]
 fn export_with_a_reviewed_plan_exports_exactly_it() {
-    let dir = std::env::temp_dir().join(format!("metasync-reviewed-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
-    let rules = dir.to_string_lossy().to_string();
+    let (dir, rules) = example_copy("reviewed");
     let steps = [
         "full import hr",
         "full import badge",
@@ -452,12 +455,7 @@ fn export_with_a_reviewed_plan_exports_exactly_it() {
         "full sync badge",
         "full sync hrgroups",
     ];
-    let mut args = vec!["run", rules.as_str()];
-    for s in &steps {
-        args.push("--step");
-        args.push(s);
-    }
-    assert_eq!(metasync(&args).status.code(), Some(0));
+    run_steps(&rules, &steps);
     let reviewed = dir.join("reviewed.json");
     let pending = metasync(&["pending", "--rules", &rules, "--format", "json"]);
     let _ = std::fs::write(&reviewed, &pending.stdout);
@@ -486,10 +484,7 @@ fn export_with_a_reviewed_plan_exports_exactly_it() {
 
 #[test]
 fn show_explains_where_each_value_came_from() {
-    let dir = std::env::temp_dir().join(format!("metasync-show-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
-    let rules = dir.to_string_lossy().to_string();
+    let (dir, rules) = example_copy("show");
     assert_eq!(metasync(&["run", &rules]).status.code(), Some(0));
     let mv = metasync(&["show", "mv", "employeeId=1003", "--rules", &rules]);
     assert_eq!(mv.status.code(), Some(0));
@@ -517,10 +512,7 @@ fn show_explains_where_each_value_came_from() {
 
 #[test]
 fn preview_shows_what_a_sync_would_do_and_changes_nothing() {
-    let dir = std::env::temp_dir().join(format!("metasync-preview-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
-    let rules = dir.to_string_lossy().to_string();
+    let (dir, rules) = example_copy("preview");
     assert_eq!(metasync(&["run", &rules]).status.code(), Some(0));
     // HR renames María; a full import stages it, the preview shows the effect before any sync.
     let hr = dir.join("data/hr.csv");
@@ -548,10 +540,7 @@ fn preview_shows_what_a_sync_would_do_and_changes_nothing() {
 
 #[test]
 fn search_finds_objects_with_a_rule_language_filter() {
-    let dir = std::env::temp_dir().join(format!("metasync-search-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
-    let rules = dir.to_string_lossy().to_string();
+    let (dir, rules) = example_copy("search");
     assert_eq!(metasync(&["run", &rules]).status.code(), Some(0));
     let cs = metasync(&["search", "cs", "directory.inetOrgPerson", r#"uid matches r"^m""#, "--rules", &rules]);
     assert_eq!(cs.status.code(), Some(0));
@@ -591,10 +580,7 @@ fn shape(value: &serde_json::Value, keys: &[(&str, &str)], what: &str) {
 
 #[test]
 fn json_outputs_have_their_documented_shape() {
-    let dir = std::env::temp_dir().join(format!("metasync-json-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
-    let rules = dir.to_string_lossy().to_string();
+    let (dir, rules) = example_copy("json");
     let run: serde_json::Value =
         serde_json::from_str(&stdout(&metasync(&["run", &rules, "--format", "json"]))).unwrap_or_default();
     let counts = [
@@ -688,10 +674,7 @@ fn json_outputs_have_their_documented_shape() {
 
 #[test]
 fn review_commands_human_output() {
-    let dir = std::env::temp_dir().join(format!("metasync-review-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&root().join("rules/examples/hr-to-directory"), &dir);
-    let rules = dir.to_string_lossy().to_string();
+    let (dir, rules) = example_copy("review");
     let steps = [
         "full import hr",
         "full import badge",
@@ -702,12 +685,7 @@ fn review_commands_human_output() {
         "full sync hrgroups",
         "full sync directory",
     ];
-    let mut args = vec!["run", rules.as_str()];
-    for s in &steps {
-        args.push("--step");
-        args.push(s);
-    }
-    assert_eq!(metasync(&args).status.code(), Some(0));
+    run_steps(&rules, &steps);
     let pending = metasync(&["pending", "directory", "--rules", &rules]);
     let preview = metasync(&["preview", "badge", "B-5003", "--rules", &rules]);
     let show = metasync(&["show", "mv", "employeeId=1003", "--rules", &rules]);
