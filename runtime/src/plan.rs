@@ -19,7 +19,7 @@ use std::fmt;
 pub const FORMAT: u32 = 1;
 
 /// A compiled rule set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     /// [`FORMAT`] when written.
     pub format: u32,

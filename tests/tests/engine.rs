@@ -101,16 +101,7 @@ fn compile(text: &str) -> Plan {
 
 fn unreachable_plan(why: &str) -> Plan {
     assert!(why.is_empty(), "{why}");
-    Plan {
-        format: 0,
-        hash: String::new(),
-        connectors: vec![],
-        metaverse: vec![],
-        inbound: vec![],
-        outbound: vec![],
-        profiles: vec![],
-        tests: vec![],
-    }
+    Plan::default()
 }
 
 /// How the fake answers exports.

@@ -52,16 +52,7 @@ fn the_runtime_loads_the_plan() {
 }
 
 fn unreachable_plan() -> Plan {
-    Plan {
-        format: 0,
-        hash: String::new(),
-        connectors: vec![],
-        metaverse: vec![],
-        inbound: vec![],
-        outbound: vec![],
-        profiles: vec![],
-        tests: vec![],
-    }
+    Plan::default()
 }
 
 #[test]

@@ -14,16 +14,7 @@ fn plan_of(rule_set: &RuleSet) -> Plan {
     assert!(errors.is_empty(), "{}", render_human(&errors, &rule_set.sources(), false));
     let plan = lower(&rule_set.db);
     assert!(plan.is_ok(), "lowering failed: {plan:?}");
-    plan.unwrap_or_else(|_| Plan {
-        format: 0,
-        hash: String::new(),
-        connectors: vec![],
-        metaverse: vec![],
-        inbound: vec![],
-        outbound: vec![],
-        profiles: vec![],
-        tests: vec![],
-    })
+    plan.unwrap_or_else(|_| Plan::default())
 }
 
 fn run(text: &str) -> Vec<TestOutcome> {
