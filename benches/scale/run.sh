@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 sizes=("$@")
 if [ ${#sizes[@]} -eq 0 ]; then sizes=(100000 1000000); fi
-cargo build --release --locked --bin metasync -p metasync-scale
+cargo build --release --locked -p metasync-compiler --bin metasync -p metasync-scale --bin metasync-scale
 plan="${TMPDIR:-/tmp}/metasync-scale.plan"
 ./target/release/metasync compile benches/scale/rules -o "$plan"
 for people in "${sizes[@]}"; do
