@@ -13,8 +13,12 @@
 //! the line and the attribute; the import goes on.
 //!
 //! **Export** applies each request to the content file's entries (by anchor, else by DN) and at
-//! close rewrites the file atomically (`version: 1`, then the entries in their original order,
-//! new ones appended; comments are not kept). It also appends the RFC 2849 change records of the
+//! each flush rewrites the file atomically (`version: 1`, then the entries in their original
+//! order, new ones appended). Loading the file for an export reads each entry's DN,
+//! `objectClass` and anchor lines only and remembers where the entry lies; an entry is parsed when
+//! a request changes it, and the rewrite copies every unchanged entry byte for byte (comments
+//! between entries are dropped, those within an unchanged entry kept). After a rewrite the
+//! export reads its entries from the new file, so it holds no entry between flushes. It also appends the RFC 2849 change records of the
 //! export to the change file (option `changes_path`; by default the content path with `.ldif`
 //! replaced by `.changes.ldif`, or `.changes.ldif` appended): `changetype: add` with every
 //! attribute (and `objectClass: <type>`), `changetype: modify` with one `replace:` (new values) or
@@ -33,7 +37,7 @@ use crate::plan;
 use crate::value::{Value, ValueKind};
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufReader, Write};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// Lines are folded to this many characters.
@@ -54,7 +58,7 @@ pub struct LdifConnector {
 /// A running import.
 #[derive(Debug)]
 struct Import {
-    reader: Reader,
+    reader: Reader<BufReader<File>>,
     page_size: usize,
     seen: HashMap<String, usize>,
     done: bool,
@@ -63,9 +67,21 @@ struct Import {
 /// The entries an export works on, and the change records it made.
 #[derive(Debug)]
 struct Export {
-    set: ObjectSet<Entry>,
+    set: ObjectSet<Slot>,
+    /// The content file the stored slots are in (the file as loaded, then as last written).
+    source: Option<File>,
     changes: String,
     dirty: bool,
+}
+
+/// An entry as an export holds it: where it lies in the content file while the export has not
+/// changed it (most entries: they are neither parsed nor held), the entry itself once changed.
+#[derive(Debug)]
+enum Slot {
+    /// Unchanged: `len` bytes at `offset` of the source file, starting at line `line`.
+    Stored { offset: u64, len: u64, line: usize },
+    /// Added or changed by this export.
+    Changed(Entry),
 }
 
 /// An attribute's name and its values' bytes.
@@ -107,29 +123,45 @@ type Record = (usize, Result<Vec<(usize, String)>, String>);
 
 /// Reads records (blank-line separated, unfolded, comments dropped).
 #[derive(Debug)]
-struct Reader {
-    input: BufReader<File>,
+struct Reader<R> {
+    input: R,
     shown: String,
     line: usize,
     buf: Vec<u8>,
     first: bool,
+    /// Bytes read so far.
+    offset: u64,
+    /// The bytes of the last record read: from its first line (after a `version:` line) to the
+    /// end of its last line.
+    span: (u64, u64),
 }
 
-impl Reader {
-    fn new(file: File, shown: &str) -> Reader {
-        Reader { input: BufReader::new(file), shown: shown.to_owned(), line: 0, buf: Vec::new(), first: true }
+impl Reader<BufReader<File>> {
+    fn new(file: File, shown: &str) -> Self {
+        Reader::over(BufReader::with_capacity(1 << 16, file), shown)
+    }
+}
+
+impl<R: io::BufRead> Reader<R> {
+    fn over(input: R, shown: &str) -> Self {
+        Reader { input, shown: shown.to_owned(), line: 0, buf: Vec::new(), first: true, offset: 0, span: (0, 0) }
     }
 
     /// The next record with at least one line; `None` at the end of the file.
     fn next_record(&mut self) -> Result<Option<Record>, ConnectorError> {
         let mut lines: Vec<(usize, String)> = Vec::new();
+        // Where each of `lines` starts, and where the record's last line ends.
+        let mut starts: Vec<u64> = Vec::new();
+        let mut end = self.offset;
         let mut in_comment = false;
         let mut bad: Option<String> = None;
         let mut start = 0;
         loop {
+            let line_start = self.offset;
             let more = files::read_line_bytes(&mut self.input, &mut self.buf, &self.shown)?;
             if more {
                 self.line += 1;
+                self.offset += self.buf.len() as u64;
             }
             let raw = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
@@ -147,6 +179,7 @@ impl Reader {
                 {
                     let version = l.get(8..).unwrap_or("").trim().to_owned();
                     lines.remove(0);
+                    starts.remove(0);
                     if version != "1" && bad.is_none() {
                         bad = Some(format!("LDIF version `{version}` is not supported (only 1)"));
                     }
@@ -154,6 +187,7 @@ impl Reader {
                         continue;
                     }
                 }
+                self.span = (starts.first().copied().unwrap_or(end), end);
                 return Ok(Some((start, bad.map_or(Ok(lines), Err))));
             }
             let text = match std::str::from_utf8(raw) {
@@ -170,6 +204,7 @@ impl Reader {
                 if in_comment {
                     continue;
                 }
+                end = self.offset;
                 match lines.last_mut() {
                     Some((_, last)) => last.push_str(rest),
                     None => {
@@ -190,6 +225,8 @@ impl Reader {
                 start = self.line;
             }
             lines.push((self.line, text));
+            starts.push(line_start);
+            end = self.offset;
         }
     }
 }
@@ -248,6 +285,26 @@ fn parse_record(lines: &[(usize, String)]) -> Result<(Entry, Vec<usize>), (usize
 
 /// A DN compared case-insensitively, without the spaces around its parts.
 fn normalize_dn(dn: &str) -> String {
+    // Most DNs are ASCII with no escapes and no spaces around their commas: lower case is all.
+    let bytes = dn.as_bytes();
+    let space = |b: Option<&u8>| b.is_some_and(|b| matches!(b, b' ' | b'\t'..=b'\r'));
+    let plain = dn.is_ascii()
+        && !bytes.contains(&b'\\')
+        && !space(bytes.first())
+        && !space(bytes.last())
+        && bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b',')
+            .all(|(i, _)| !space(i.checked_sub(1).and_then(|j| bytes.get(j))) && !space(bytes.get(i + 1)));
+    if plain {
+        return dn.to_ascii_lowercase();
+    }
+    normalize_dn_parts(dn)
+}
+
+/// [`normalize_dn`] part by part.
+fn normalize_dn_parts(dn: &str) -> String {
     split_dn(dn).iter().map(|p| p.trim().to_lowercase()).collect::<Vec<_>>().join(",")
 }
 
@@ -487,25 +544,76 @@ impl LdifConnector {
         std::str::from_utf8(first).ok().filter(|t| !t.is_empty()).map(str::to_owned)
     }
 
-    /// Loads the content file for an export (a missing file is empty).
+    /// Loads the content file for an export (a missing file is empty): where each entry lies and
+    /// its keys, read from its DN, `objectClass` and anchor lines alone.
     fn load(&self) -> Result<Export, ConnectorError> {
-        let mut export = Export { set: ObjectSet::new(), changes: String::new(), dirty: false };
+        let mut export = Export { set: ObjectSet::new(), source: None, changes: String::new(), dirty: false };
         let file = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(export),
             Err(e) => return Err(ConnectorError(format!("cannot open {}: {e}", self.shown))),
         };
+        let source = file.try_clone().map_err(|e| ConnectorError(format!("cannot open {}: {e}", self.shown)))?;
         let mut reader = Reader::new(file, &self.shown);
         while let Some((line, lines)) = reader.next_record()? {
-            let fail = |line: usize, why: String| {
-                ConnectorError(format!("cannot export to {}: line {line}: {why}", self.shown))
-            };
-            let lines = lines.map_err(|why| fail(line, why))?;
-            let (entry, _) = parse_record(&lines).map_err(|(l, why)| fail(l, why))?;
-            let keys = self.keys(&entry);
-            export.set.push(entry, &keys);
+            let lines =
+                lines.map_err(|why| ConnectorError(format!("cannot export to {}: line {line}: {why}", self.shown)))?;
+            let keys = self.stored_keys(&lines);
+            let (offset, end) = reader.span;
+            export.set.push(Slot::Stored { offset, len: end.saturating_sub(offset), line }, &keys);
         }
+        export.source = Some(source);
         Ok(export)
+    }
+
+    /// The keys of a record read from its DN, `objectClass` and anchor lines (a record without a
+    /// readable DN has none: it is kept as it is and no request can find it).
+    fn stored_keys(&self, lines: &[(usize, String)]) -> Vec<String> {
+        let Some(Ok((name, dn))) = lines.first().map(|(_, first)| parse_line(first)) else { return Vec::new() };
+        let Ok(dn) = String::from_utf8(dn) else { return Vec::new() };
+        if !name.eq_ignore_ascii_case("dn") {
+            return Vec::new();
+        }
+        let wanted = |name: &str| {
+            name.eq_ignore_ascii_case("objectClass")
+                || self.objects.iter().filter_map(files::anchor_of).any(|a| a.name.eq_ignore_ascii_case(name))
+        };
+        let mut entry = Entry { dn, attrs: Vec::new() };
+        for (_, text) in lines.iter().skip(1) {
+            let Some((name, _)) = text.split_once(':') else { continue };
+            if !wanted(base_name(name)) {
+                continue;
+            }
+            if let Ok((name, value)) = parse_line(text) {
+                match entry.attrs.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+                    Some((_, values)) => values.push(value),
+                    None => entry.attrs.push((name, vec![value])),
+                }
+            }
+        }
+        self.keys(&entry)
+    }
+
+    /// The entry at position `i` of an export: read from the source file when it is stored there.
+    fn entry_at(&self, export: &Export, i: usize) -> Result<Option<Entry>, String> {
+        match export.set.get(i) {
+            None => Ok(None),
+            Some(Slot::Changed(entry)) => Ok(Some(entry.clone())),
+            Some(&Slot::Stored { offset, len, line }) => {
+                let fail = |why: String| format!("cannot read the entry at line {line} of {}: {why}", self.shown);
+                let source = export.source.as_ref().ok_or_else(|| fail("the file is not open".to_owned()))?;
+                let mut bytes = vec![0; usize::try_from(len).map_err(|e| fail(e.to_string()))?];
+                read_exact_at(source, &mut bytes, offset).map_err(|e| fail(e.to_string()))?;
+                let mut reader = Reader::over(io::Cursor::new(bytes), &self.shown);
+                reader.first = false;
+                let Some((_, lines)) = reader.next_record().map_err(|e| fail(e.0))? else {
+                    return Err(fail("the entry is empty".to_owned()));
+                };
+                let lines = lines.map_err(fail)?;
+                let (entry, _) = parse_record(&lines).map_err(|(_, why)| fail(why))?;
+                Ok(Some(entry))
+            }
+        }
     }
 
     /// Finds the entry a request is about: by anchor, else by DN.
@@ -574,8 +682,12 @@ impl LdifConnector {
                 let mut changes = String::new();
                 let replaced = match (request.change, found) {
                     (ExportChange::DeleteAdd, Some(i)) => {
-                        let keys = export.set.get(i).map(|e| self.keys(e)).unwrap_or_default();
-                        if let Some(old) = export.set.remove(i, &keys) {
+                        let old = match self.entry_at(export, i) {
+                            Ok(old) => old,
+                            Err(message) => return error(message),
+                        };
+                        if let Some(old) = old {
+                            export.set.remove(i, &self.keys(&old));
                             changes.push_str(&delete_record(&old.dn));
                         }
                         Some(i)
@@ -592,9 +704,9 @@ impl LdifConnector {
                 changes.push_str(&add_record(&entry));
                 export.changes.push_str(&changes);
                 match replaced {
-                    Some(i) => export.set.put(i, entry, &keys),
+                    Some(i) => export.set.put(i, Slot::Changed(entry), &keys),
                     None => {
-                        export.set.push(entry, &keys);
+                        export.set.push(Slot::Changed(entry), &keys);
                     }
                 }
                 export.dirty = true;
@@ -613,8 +725,10 @@ impl LdifConnector {
                 {
                     return error(format!("the DN `{new_dn}` is not valid: {why}"));
                 }
-                let Some(current) = export.set.get(i).cloned() else {
-                    return error("the entry vanished".to_owned());
+                let current = match self.entry_at(export, i) {
+                    Ok(Some(current)) => current,
+                    Ok(None) => return error("the entry vanished".to_owned()),
+                    Err(message) => return error(message),
                 };
                 let old_keys = self.keys(&current);
                 let mut entry = current.clone();
@@ -654,7 +768,7 @@ impl LdifConnector {
                 if entry != current {
                     let new_keys = self.keys(&entry);
                     if let Some(slot) = export.set.get_mut(i) {
-                        *slot = entry;
+                        *slot = Slot::Changed(entry);
                     }
                     export.set.rekey(i, &old_keys, &new_keys);
                     export.changes.push_str(&changes);
@@ -666,8 +780,12 @@ impl LdifConnector {
                 let Some(i) = found else {
                     return error(format!("there is no entry `{}` to delete", request.dn));
                 };
-                let keys = export.set.get(i).map(|e| self.keys(e)).unwrap_or_default();
-                if let Some(old) = export.set.remove(i, &keys) {
+                let old = match self.entry_at(export, i) {
+                    Ok(old) => old,
+                    Err(message) => return error(message),
+                };
+                if let Some(old) = old {
+                    export.set.remove(i, &self.keys(&old));
                     export.changes.push_str(&delete_record(&old.dn));
                 }
                 export.dirty = true;
@@ -680,21 +798,47 @@ impl LdifConnector {
     /// two leaves the entries in the content file, where the next import sees them (and the engine
     /// drops the exports as done) rather than change records of entries the content lacks, which
     /// the next export would write a second time.
-    fn write(&self, export: &Export) -> Result<(), ConnectorError> {
+    ///
+    /// Unchanged entries are copied from the source file as they are; every entry is then stored
+    /// in the new file, which becomes the source (the export holds no entry after a write).
+    fn write(&self, export: &mut Export) -> Result<(), ConnectorError> {
+        let mut placed: Vec<Slot> = Vec::new();
         files::write_atomic(&self.path, |out: &mut dyn Write| {
+            let mut copier =
+                Copier { source: export.source.as_ref().map(|f| BufReader::with_capacity(1 << 16, f)), at: None };
+            let mut written = Placed { offset: 11, line: 2 };
             out.write_all(b"version: 1\n")?;
-            for entry in export.set.iter() {
-                let mut text = String::from("\n");
-                text.push_str(&attr_line("dn", entry.dn.as_bytes()));
-                entry_lines(&mut text, entry);
-                out.write_all(text.as_bytes())?;
+            let mut bytes = Vec::new();
+            for slot in export.set.iter() {
+                bytes.clear();
+                match slot {
+                    Slot::Stored { offset, len, .. } => {
+                        copier.read(*offset, *len, &mut bytes)?;
+                        if bytes.last() != Some(&b'\n') {
+                            bytes.push(b'\n');
+                        }
+                    }
+                    Slot::Changed(entry) => {
+                        let mut text = attr_line("dn", entry.dn.as_bytes());
+                        entry_lines(&mut text, entry);
+                        bytes.extend_from_slice(text.as_bytes());
+                    }
+                }
+                out.write_all(b"\n")?;
+                out.write_all(&bytes)?;
+                placed.push(written.next(&bytes));
             }
             Ok(())
         })?;
+        let source = File::open(&self.path).map_err(|e| ConnectorError(format!("cannot open {}: {e}", self.shown)))?;
+        for (slot, new) in export.set.iter_mut().zip(placed) {
+            *slot = new;
+        }
+        export.source = Some(source);
         if !export.changes.is_empty() {
             let fresh = std::fs::metadata(&self.changes_path).map_or(true, |m| m.len() == 0);
             let ends_with_blank = !fresh
-                && std::fs::read(&self.changes_path).is_ok_and(|b| b.ends_with(b"\n\n") || b.ends_with(b"\r\n\r\n"));
+                && file_tail(&self.changes_path, 4).is_ok_and(|b| b.ends_with(b"\n\n") || b.ends_with(b"\r\n\r\n"));
             let mut text = String::new();
             if fresh {
                 text.push_str("version: 1\n\n");
@@ -714,6 +858,71 @@ impl LdifConnector {
         }
         Ok(())
     }
+}
+
+/// Reads stored entries from a source file, in file order without a seek each (a seek when one
+/// is out of order).
+struct Copier<'f> {
+    source: Option<BufReader<&'f File>>,
+    /// The position `source` reads next (`None`: not known yet, the file is shared).
+    at: Option<u64>,
+}
+
+impl Copier<'_> {
+    /// Reads `len` bytes at `offset` into `out`.
+    fn read(&mut self, offset: u64, len: u64, out: &mut Vec<u8>) -> io::Result<()> {
+        let Some(source) = self.source.as_mut() else {
+            return Err(io::Error::other("the content file is not open"));
+        };
+        if self.at != Some(offset) {
+            match self.at.and_then(|at| offset.checked_sub(at)).and_then(|d| i64::try_from(d).ok()) {
+                Some(ahead) => source.seek_relative(ahead)?,
+                None => {
+                    source.seek(SeekFrom::Start(offset))?;
+                }
+            }
+        }
+        let len_usize = usize::try_from(len).map_err(io::Error::other)?;
+        out.resize(len_usize, 0);
+        source.read_exact(out)?;
+        self.at = Some(offset + len);
+        Ok(())
+    }
+}
+
+/// Where the next entry goes in a file being written.
+struct Placed {
+    offset: u64,
+    line: usize,
+}
+
+impl Placed {
+    /// The slot of `bytes`, written after a blank line at the current position.
+    fn next(&mut self, bytes: &[u8]) -> Slot {
+        let offset = self.offset + 1;
+        let line = self.line + 1;
+        let len = bytes.len() as u64;
+        self.offset = offset + len;
+        self.line = line + bytes.iter().filter(|&&b| b == b'\n').count();
+        Slot::Stored { offset, len, line }
+    }
+}
+
+/// The last `n` bytes of a file (fewer when it is shorter).
+fn file_tail(path: &Path, n: u64) -> io::Result<Vec<u8>> {
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    file.seek(SeekFrom::Start(len.saturating_sub(n)))?;
+    let mut out = Vec::new();
+    file.read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// Reads exactly `buf.len()` bytes at `offset` of a file, without moving its position.
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    let mut reader = file;
+    reader.seek(SeekFrom::Start(offset))?;
+    reader.read_exact(buf)
 }
 
 /// The index key of a DN.
@@ -811,7 +1020,7 @@ impl Connector for LdifConnector {
     fn flush(&mut self) -> Result<(), ConnectorError> {
         if let Some(mut export) = self.export.take() {
             if export.dirty {
-                self.write(&export)?;
+                self.write(&mut export)?;
                 export.changes.clear();
                 export.dirty = false;
             }
@@ -1081,6 +1290,52 @@ uid: other\n\
         assert_eq!(changes.matches("dn: uid=ann").count(), 1, "{changes}");
     }
 
+    /// Entries an export does not change are copied as they are (their folding, base64 and
+    /// comments); a changed entry is written anew; after a flush the entries are read from the
+    /// file just written, so an update after it starts from the first one's result.
+    #[test]
+    fn unchanged_entries_are_copied_as_they_are() {
+        let dir = temp_dir("ldif-copy");
+        let ann = "dn: uid=ann,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: ann\n# kept\ncn:: QW5u\nsn: A\n description: folded\n";
+        let bob = "dn: uid=bob,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: bob\ncn: Bob\nsn: B\n";
+        let cy = "dn: uid=cy,ou=people,dc=example,dc=org\r\nobjectClass: inetOrgPerson\r\nuid: cy\r\ncn: Cy\r\nsn: C";
+        std::fs::write(dir.join("dir.ldif"), format!("version: 1\n# people\n{ann}\n\n\n{bob}\n{cy}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let plan = connector("ldif", &[("path", "dir.ldif")], directory_types());
+        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        c.open().unwrap_or_else(|e| panic!("{e}"));
+        let title = |t: &str| {
+            request(
+                ExportChange::Update,
+                "inetOrgPerson",
+                "uid=bob,ou=people,dc=example,dc=org",
+                Some("bob"),
+                vec![change("title", Value::String(t.into()))],
+            )
+        };
+        let read = || std::fs::read_to_string(dir.join("dir.ldif")).unwrap_or_default();
+        assert_eq!(c.export(&[title("One")]).ok(), Some(vec![ExportResult::Success { anchor: None }]));
+        c.flush().unwrap_or_else(|e| panic!("{e}"));
+        let bob_one = "dn: uid=bob,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: bob\ncn: Bob\nsn: B\ntitle: One\n";
+        assert_eq!(read(), format!("version: 1\n\n{ann}\n{bob_one}\n{cy}\n"));
+        // The second update is read from the rewritten file, and so is everything it copies.
+        c.export(&[title("Two")]).unwrap_or_else(|e| panic!("{e}"));
+        let delete =
+            request(ExportChange::Delete, "inetOrgPerson", "uid=ann,ou=people,dc=example,dc=org", Some("ann"), vec![]);
+        assert_eq!(c.export(&[delete]).ok(), Some(vec![ExportResult::Success { anchor: None }]));
+        c.close().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read(), format!("version: 1\n\n{}\n{cy}\n", bob_one.replace("One", "Two")));
+        let changes = std::fs::read_to_string(dir.join("dir.changes.ldif")).unwrap_or_default();
+        assert_eq!(changes.matches("replace: title").count(), 2, "{changes}");
+        assert!(changes.contains("dn: uid=ann,ou=people,dc=example,dc=org\nchangetype: delete\n"), "{changes}");
+        // The result imports as the connector's three entries less the deleted one.
+        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        c.start_import(ImportMode::Full, 10).unwrap_or_else(|e| panic!("{e}"));
+        let entries = import_all(&mut c, 10);
+        assert_eq!(ok(&entries).len(), 2, "{entries:?}");
+        assert!(errors(&entries).is_empty(), "{entries:?}");
+    }
+
     #[test]
     fn export_writes_content_and_change_records() {
         let dir = temp_dir("ldif-export");
@@ -1305,6 +1560,25 @@ age: 7\n"
     fn change_file_naming() {
         assert_eq!(default_changes_path(Path::new("data/directory.ldif")), Path::new("data/directory.changes.ldif"));
         assert_eq!(default_changes_path(Path::new("dir/export")), Path::new("dir/export.changes.ldif"));
+    }
+
+    #[test]
+    fn plain_dns_are_normalized_as_part_by_part() {
+        for dn in [
+            "",
+            "CN=Ann Lee,OU=People,DC=Example,DC=Org",
+            "cn=a, ou=b",
+            "cn=a ,ou=b",
+            " cn=a",
+            "cn=a ",
+            "cn=Doe\\, John,ou=x",
+            "cn=Élodie,ou=X",
+            "cn=a\tb,OU=\x0bY",
+            "cn=a,,ou=b",
+            ",",
+        ] {
+            assert_eq!(super::normalize_dn(dn), super::normalize_dn_parts(dn), "{dn:?}");
+        }
         let plan = connector("ldif", &[("path", "a.ldif"), ("changes_path", "log/c.ldif")], directory_types());
         let c = LdifConnector::new(&plan, Path::new("/base")).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.changes_path, Path::new("/base/log/c.ldif"));

@@ -104,9 +104,13 @@ pub fn export(
         }
         pending.push((reference_count(&o, type_of(&o)), id));
     }
-    let threshold = delete_threshold(conn, store.cs_ids(connector_name)?.len() as u64);
-    if deletes > threshold && !options.allow_deletes {
-        return Err(EngineError::DeleteThreshold { connector: connector_name.to_string(), deletes, threshold });
+    // The connector space is counted only when there is something to delete (a percentage
+    // threshold needs its size): an export of updates reads nothing more.
+    if deletes > 0 && !options.allow_deletes {
+        let threshold = delete_threshold(conn, store.cs_ids(connector_name)?.len() as u64);
+        if deletes > threshold {
+            return Err(EngineError::DeleteThreshold { connector: connector_name.to_string(), deletes, threshold });
+        }
     }
     // Fewest references first.
     pending.sort_unstable();
