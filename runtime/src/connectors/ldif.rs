@@ -134,6 +134,8 @@ struct Reader<R> {
     /// The bytes of the last record read: from its first line (after a `version:` line) to the
     /// end of its last line.
     span: (u64, u64),
+    /// Emptied strings of records given back ([`Reader::recycle`]), for the lines of the next.
+    spare: Vec<String>,
 }
 
 impl Reader<BufReader<File>> {
@@ -144,7 +146,28 @@ impl Reader<BufReader<File>> {
 
 impl<R: io::BufRead> Reader<R> {
     fn over(input: R, shown: &str) -> Self {
-        Reader { input, shown: shown.to_owned(), line: 0, buf: Vec::new(), first: true, offset: 0, span: (0, 0) }
+        Reader {
+            input,
+            shown: shown.to_owned(),
+            line: 0,
+            buf: Vec::new(),
+            first: true,
+            offset: 0,
+            span: (0, 0),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Takes back a record's lines: their strings hold the next records' lines (a few hundred
+    /// are kept).
+    fn recycle(&mut self, lines: Vec<(usize, String)>) {
+        for (_, mut text) in lines {
+            if self.spare.len() >= 512 {
+                break;
+            }
+            text.clear();
+            self.spare.push(text);
+        }
     }
 
     /// The next record with at least one line; `None` at the end of the file.
@@ -191,13 +214,13 @@ impl<R: io::BufRead> Reader<R> {
                 return Ok(Some((start, bad.map_or(Ok(lines), Err))));
             }
             let text = match std::str::from_utf8(raw) {
-                Ok(t) => t.to_owned(),
+                Ok(t) => std::borrow::Cow::Borrowed(t),
                 Err(e) => {
                     if start == 0 || lines.is_empty() {
                         start = self.line;
                     }
                     bad.get_or_insert(format!("line {} is not UTF-8 text: {e}", self.line));
-                    String::from_utf8_lossy(raw).into_owned()
+                    String::from_utf8_lossy(raw)
                 }
             };
             if let Some(rest) = text.strip_prefix(' ') {
@@ -224,7 +247,10 @@ impl<R: io::BufRead> Reader<R> {
             if lines.is_empty() {
                 start = self.line;
             }
-            lines.push((self.line, text));
+            // A line's text goes into a string of an earlier record where there is one.
+            let mut owned = self.spare.pop().unwrap_or_default();
+            owned.push_str(&text);
+            lines.push((self.line, owned));
             starts.push(line_start);
             end = self.offset;
         }
@@ -559,6 +585,7 @@ impl LdifConnector {
             let lines =
                 lines.map_err(|why| ConnectorError(format!("cannot export to {}: line {line}: {why}", self.shown)))?;
             let keys = self.stored_keys(&lines);
+            reader.recycle(lines);
             let (offset, end) = reader.span;
             export.set.push(Slot::Stored { offset, len: end.saturating_sub(offset), line }, &keys);
         }
@@ -997,7 +1024,14 @@ impl Connector for LdifConnector {
                 import.done = true;
                 break;
             };
-            let read = lines.map_err(|why| (start, why)).and_then(|lines| self.read_entry(&lines, &mut import.seen));
+            let read = match lines {
+                Ok(lines) => {
+                    let read = self.read_entry(&lines, &mut import.seen);
+                    import.reader.recycle(lines);
+                    read
+                }
+                Err(why) => Err((start, why)),
+            };
             match read {
                 Ok(Some(entry)) => entries.push(Ok(entry)),
                 Ok(None) => {}

@@ -100,6 +100,11 @@ pub struct Work {
     /// Entries can be stale: a lookup checks each candidate against its staged version.
     staged_by_anchor: HashMap<(String, String), SmallVec<[Id; 1]>>,
     staged_by_dn: HashMap<(String, String), SmallVec<[Id; 1]>>,
+    /// Staged metaverse objects by attribute and value, for the attributes [`Work::mv_find`] has
+    /// looked up in this batch (built at an attribute's first lookup, kept up to date by
+    /// [`Work::put_mv`]): a join looks at the staged objects holding its value, not at every
+    /// staged object. Entries can be stale: a lookup checks each candidate's staged version.
+    staged_mv_values: HashMap<String, HashMap<Value, SmallVec<[Id; 1]>>>,
     extra: Vec<Op>,
     /// Reads and evaluations so far.
     pub counters: WorkCounters,
@@ -184,6 +189,11 @@ impl Work {
 
     /// Stages a changed metaverse object.
     pub fn put_mv(&mut self, o: MvObject) {
+        for (attr, index) in &mut self.staged_mv_values {
+            if let Some(v) = o.attributes.get(attr) {
+                note_values(index, v, o.id);
+            }
+        }
         self.dirty_mv.insert(o.id);
         self.mv.insert(o.id, Some(Rc::new(o)));
     }
@@ -234,10 +244,26 @@ impl Work {
     /// The metaverse objects of `object_type` whose `attr` holds `value` (this batch included).
     pub fn mv_find(&mut self, store: &dyn Store, object_type: &str, attr: &str, value: &Value) -> Result<Vec<Id>> {
         self.counters.store_reads += 1;
-        let mut found: BTreeSet<Id> = store.mv_find(object_type, attr, value)?.into_iter().collect();
-        // Objects changed in this batch: their stored index entries may be stale.
-        for id in &self.dirty_mv {
-            found.remove(id);
+        // Objects changed in this batch: their stored index entries may be stale, their staged
+        // versions decide.
+        let mut found: BTreeSet<Id> =
+            store.mv_find(object_type, attr, value)?.into_iter().filter(|id| !self.dirty_mv.contains(id)).collect();
+        if self.dirty_mv.is_empty() {
+            return Ok(found.into_iter().collect());
+        }
+        if !self.staged_mv_values.contains_key(attr) {
+            let mut index = HashMap::new();
+            for id in &self.dirty_mv {
+                if let Some(Some(o)) = self.mv.get(id)
+                    && let Some(v) = o.attributes.get(attr)
+                {
+                    note_values(&mut index, v, *id);
+                }
+            }
+            self.staged_mv_values.insert(attr.to_string(), index);
+        }
+        let candidates = self.staged_mv_values.get(attr).and_then(|index| index.get(value));
+        for id in candidates.into_iter().flatten() {
             if let Some(Some(o)) = self.mv.get(id).map(Option::as_deref)
                 && o.object_type == object_type
                 && o.attributes.get(attr).is_some_and(|v| v.values().contains(value))
@@ -297,10 +323,21 @@ impl Work {
         batch.ops.append(&mut self.extra);
         self.staged_by_anchor.clear();
         self.staged_by_dn.clear();
+        self.staged_mv_values.clear();
         if !batch.is_empty() {
             store.commit(batch)?;
         }
         Ok(())
+    }
+}
+
+/// Records that `id` holds each of `value`'s values, once.
+fn note_values(index: &mut HashMap<Value, SmallVec<[Id; 1]>>, value: &Value, id: Id) {
+    for v in value.values() {
+        let ids = index.entry(v.clone()).or_default();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
     }
 }
 
@@ -453,8 +490,10 @@ pub fn context(e: &EvalError, rule: &str, flow: Option<&str>, object: &str) -> S
 #[cfg(test)]
 mod tests {
     use super::Work;
-    use crate::model::CsObject;
+    use crate::model::{CsObject, MvObject};
+    use crate::store::Store;
     use crate::store::memory::MemoryStore;
+    use crate::value::Value;
 
     fn staged(id: u64, dn: &str, anchor: Option<&str>) -> CsObject {
         CsObject { anchor: anchor.map(str::to_string), ..CsObject::new(id, "ldap", "person", dn) }
@@ -483,5 +522,49 @@ mod tests {
         work.cs.clear();
         work.dirty_cs.clear();
         assert_eq!(find(&mut work, "c-9"), None, "an index entry without a staged object is stale");
+    }
+
+    fn person(id: u64, employee: &str) -> MvObject {
+        let mut o = MvObject {
+            id,
+            object_type: "person".into(),
+            attributes: std::collections::BTreeMap::new(),
+            links: Vec::new(),
+            lineage: std::collections::BTreeMap::new(),
+        };
+        o.attributes.insert("employeeId".into(), Value::String(employee.into()));
+        o
+    }
+
+    /// A join's lookup sees the batch's staged versions over the store's index, before and after
+    /// its index of staged values is built.
+    #[test]
+    fn staged_metaverse_values_decide_joins() {
+        let store = MemoryStore::new();
+        let mut batch = crate::store::Batch::new();
+        batch.push(crate::store::Op::PutMv(Box::new(person(1, "E1")), vec!["employeeId".into()]));
+        batch.push(crate::store::Op::PutMv(Box::new(person(2, "E2")), vec!["employeeId".into()]));
+        store.commit(batch).unwrap_or_else(|e| panic!("{e}"));
+        let mut work = Work::default();
+        let find = |work: &mut Work, value: &str| {
+            work.mv_find(&store, "person", "employeeId", &Value::String(value.into())).unwrap_or_default()
+        };
+        assert_eq!(find(&mut work, "E1"), vec![1]);
+        work.put_mv(person(3, "E1"));
+        assert_eq!(find(&mut work, "E1"), vec![1, 3], "staged before the index was built");
+        work.put_mv(person(1, "E9"));
+        assert_eq!(find(&mut work, "E1"), vec![3], "the stored entry is stale");
+        assert_eq!(find(&mut work, "E9"), vec![1], "staged after the index was built");
+        work.put_mv(person(3, "E2"));
+        assert_eq!(find(&mut work, "E1"), Vec::<u64>::new());
+        assert_eq!(find(&mut work, "E2"), vec![2, 3]);
+        work.delete_mv(2);
+        assert_eq!(find(&mut work, "E2"), vec![3]);
+        let mut other = person(4, "E2");
+        other.object_type = "group".into();
+        work.put_mv(other);
+        assert_eq!(find(&mut work, "E2"), vec![3], "another type does not match");
+        work.commit(&store, &crate::plan::Plan::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(work.staged_mv_values.is_empty(), "a commit forgets the batch's index");
     }
 }
