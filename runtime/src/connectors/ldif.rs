@@ -22,7 +22,9 @@
 //! export to the change file (option `changes_path`; by default the content path with `.ldif`
 //! replaced by `.changes.ldif`, or `.changes.ldif` appended): `changetype: add` with every
 //! attribute (and `objectClass: <type>`), `changetype: modify` with one `replace:` (new values) or
-//! `delete:` (cleared attribute) block per changed attribute, `changetype: delete`, and
+//! `delete:` (cleared attribute) block per changed attribute (a multi-valued attribute of which
+//! fewer values went and came than it holds: a `delete:` block of those that went and an `add:`
+//! block of those that came), `changetype: delete`, and
 //! `changetype: modrdn` (`newrdn`, `deleteoldrdn: 1`, `newsuperior` when the parent changes) for
 //! a new DN. A new change file starts with `version: 1`. Values that are not SAFE-STRINGs are
 //! written base64 (`name::`); lines are folded at 76 characters.
@@ -775,15 +777,8 @@ impl LdifConnector {
                     if before == values {
                         continue;
                     }
-                    if values.is_empty() {
-                        modify.push_str(&attr_line("delete", name.as_bytes()));
-                    } else {
-                        modify.push_str(&attr_line("replace", name.as_bytes()));
-                        for v in &values {
-                            modify.push_str(&attr_line(&name, v));
-                        }
-                    }
-                    modify.push_str("-\n");
+                    let many = ty.attributes.iter().any(|a| a.many && a.name.eq_ignore_ascii_case(&name));
+                    modify_lines(&mut modify, &name, &before, &values, many);
                     entry.set(&name, values);
                 }
                 if !modify.is_empty() {
@@ -960,6 +955,41 @@ fn dn_key(dn: &str) -> String {
 /// The index key of an anchor.
 fn anchor_key(object_type: &str, anchor: &str) -> String {
     format!("a\0{object_type}\0{anchor}")
+}
+
+/// The `modify` blocks that take an attribute from `before` to `after`: `delete:` when it has no
+/// value left; for a multi-valued attribute, `delete:` of the values that went and `add:` of those
+/// that came when they are fewer than its values (one member more in a group of 50,000 is one
+/// line, not 50,000); otherwise `replace:` with every value. Values are compared as bytes; their
+/// order is not a change.
+fn modify_lines(out: &mut String, name: &str, before: &[Vec<u8>], after: &[Vec<u8>], many: bool) {
+    let mut block = |op: &str, values: &[&Vec<u8>]| {
+        out.push_str(&attr_line(op, name.as_bytes()));
+        for v in values {
+            out.push_str(&attr_line(name, v));
+        }
+        out.push_str("-\n");
+    };
+    if after.is_empty() {
+        block("delete", &[]);
+        return;
+    }
+    if many && !before.is_empty() {
+        let old: std::collections::HashSet<&[u8]> = before.iter().map(Vec::as_slice).collect();
+        let new: std::collections::HashSet<&[u8]> = after.iter().map(Vec::as_slice).collect();
+        let added: Vec<&Vec<u8>> = after.iter().filter(|v| !old.contains(v.as_slice())).collect();
+        let removed: Vec<&Vec<u8>> = before.iter().filter(|v| !new.contains(v.as_slice())).collect();
+        if added.len() + removed.len() < after.len() {
+            if !removed.is_empty() {
+                block("delete", &removed);
+            }
+            if !added.is_empty() {
+                block("add", &added);
+            }
+            return;
+        }
+    }
+    block("replace", &after.iter().collect::<Vec<_>>());
 }
 
 /// `changetype: add` with every attribute.
@@ -1510,8 +1540,7 @@ title: Boss\n\
 \n\
 dn: cn=staff,ou=groups,dc=example,dc=org\n\
 changetype: modify\n\
-replace: member\n\
-member: uid=ann,ou=people,dc=example,dc=org\n\
+add: member\n\
 member: uid=cy,ou=people,dc=example,dc=org\n\
 -\n\
 \n\
@@ -1594,6 +1623,27 @@ age: 7\n"
     fn change_file_naming() {
         assert_eq!(default_changes_path(Path::new("data/directory.ldif")), Path::new("data/directory.changes.ldif"));
         assert_eq!(default_changes_path(Path::new("dir/export")), Path::new("dir/export.changes.ldif"));
+    }
+
+    #[test]
+    fn multi_valued_changes_are_written_value_by_value() {
+        let v = |items: &[&str]| items.iter().map(|i| i.as_bytes().to_vec()).collect::<Vec<_>>();
+        let lines = |before: &[&str], after: &[&str], many: bool| {
+            let mut out = String::new();
+            super::modify_lines(&mut out, "member", &v(before), &v(after), many);
+            out
+        };
+        assert_eq!(
+            lines(&["a", "b", "c"], &["a", "c", "d"], true),
+            "delete: member\nmember: b\n-\nadd: member\nmember: d\n-\n"
+        );
+        assert_eq!(lines(&["a", "b"], &["a", "b", "c"], true), "add: member\nmember: c\n-\n");
+        assert_eq!(lines(&["a", "b"], &["b", "a"], true), "", "order is not a change");
+        // Most values changed, a single-valued attribute, a first value: every value at once.
+        assert_eq!(lines(&["a"], &["b", "c"], true), "replace: member\nmember: b\nmember: c\n-\n");
+        assert_eq!(lines(&["a", "b"], &["a", "c"], false), "replace: member\nmember: a\nmember: c\n-\n");
+        assert_eq!(lines(&[], &["a"], true), "replace: member\nmember: a\n-\n");
+        assert_eq!(lines(&["a"], &[], true), "delete: member\n-\n");
     }
 
     #[test]
