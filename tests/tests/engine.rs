@@ -911,6 +911,31 @@ fn references_to_new_objects_follow_in_a_second_pass() {
     assert!(store.pending_exports("directory").unwrap_or_default().is_empty());
 }
 
+/// An export that makes its work durable every object (one flush and one store commit each)
+/// sends the same requests and leaves the same store as one that does it once at the end.
+#[test]
+fn an_export_recorded_in_parts_equals_one_recorded_at_once() {
+    let plan = plan();
+    let run = |options: ExportOptions| {
+        let store = MemoryStore::new();
+        manager_imported_later(&plan, &store);
+        let mut dir = Fake::default();
+        let report = export(&plan, &store, "directory", &mut dir, options, &mut no_progress);
+        let counts = report.map(|r| (r.counts.adds, r.counts.updates, r.counts.errors)).ok();
+        let pending = store.pending_exports("directory").unwrap_or_default();
+        (counts, sent(&dir.exported), space(&store, "directory"), metaverse(&store), pending, dir.flushes)
+    };
+    let whole = run(ExportOptions::default());
+    let parts = run(ExportOptions { batch_size: 1, commit_every: 1, ..ExportOptions::default() });
+    assert_eq!(whole.0, Some((2, 1, 0)));
+    assert_eq!(whole.1, parts.1, "the same requests, in the same order");
+    assert_eq!(whole.2, parts.2, "the same connector space");
+    assert_eq!(whole.3, parts.3, "the same metaverse");
+    assert!(whole.4.is_empty() && parts.4.is_empty(), "nothing left pending");
+    assert_eq!(whole.5, 1);
+    assert_eq!(parts.5, 4, "a flush after each of the three objects sent, and one at the end");
+}
+
 /// Ann provisioned and exported; returns the plan and store.
 fn exported_ann() -> (Plan, MemoryStore) {
     let plan = plan();

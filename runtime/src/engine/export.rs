@@ -9,8 +9,9 @@
 //! applied to the connector space object and remembered (export status memory) until a confirming
 //! import sees them.
 //!
-//! The results go into the store in one batch, after the connector has made every export of the
-//! step durable ([`Connector::flush`]): a crash never leaves the store claiming an export the system
+//! The results go into the store after the connector has made those exports durable
+//! ([`Connector::flush`]), every [`ExportOptions::commit_every`] staged objects (what bounds an
+//! export's memory) and at the end: a crash never leaves the store claiming an export the system
 //! lacks. A crash between the connector's flush and the store's commit leaves exports pending that
 //! the system has; the next import sees them and drops them (the import's `settle_pending_export`).
 //!
@@ -32,11 +33,17 @@ pub struct ExportOptions {
     pub allow_deletes: bool,
     /// Objects per connector call.
     pub batch_size: usize,
+    /// Objects the export stages before the connector makes them durable and the store records
+    /// them (one connector flush each time): what bounds the export's memory.
+    pub commit_every: usize,
 }
+
+/// Objects an export stages at most between two records in the store, by default.
+pub const COMMIT_EVERY: usize = 20_000;
 
 impl Default for ExportOptions {
     fn default() -> ExportOptions {
-        ExportOptions { allow_deletes: false, batch_size: 100 }
+        ExportOptions { allow_deletes: false, batch_size: 100, commit_every: COMMIT_EVERY }
     }
 }
 
@@ -118,20 +125,39 @@ pub fn export(
     // crash before that leaves them pending; a crash after the connector's flush and before the
     // store's commit leaves them pending too, and the next import, seeing what reached the system,
     // drops what is already there (see `import::settle_pending_export`): nothing is sent twice.
+    // Every `commit_every` staged objects, and at the end, the connector flushes and the store
+    // records what it made durable.
     let mut work = Work::default();
-    let sent =
-        send_all(store, conn, connector_name, connector, options, progress, &mut work, &mut report, &pending, &adding);
-    connector.flush().map_err(|e| EngineError::Connector(format!("connector `{connector_name}`: {e}")))?;
-    // A crash between these batches leaves exports pending that the system has: the next import
-    // drops them (as after a crash between the flush and the commit).
-    work.commit_in_batches(store, plan, super::BATCH_SIZE)?;
+    let sent = send_all(
+        plan,
+        store,
+        conn,
+        connector_name,
+        connector,
+        options,
+        progress,
+        &mut work,
+        &mut report,
+        &pending,
+        &adding,
+    );
+    durable(plan, store, connector_name, connector, &mut work)?;
     sent.map(|()| report)
+}
+
+/// Makes the staged exports durable in the connector, then records them in the store. A crash
+/// between the store's batches leaves exports pending that the system has: the next import drops
+/// them (as after a crash between the flush and the commit).
+fn durable(plan: &Plan, store: &dyn Store, name: &str, connector: &mut dyn Connector, work: &mut Work) -> Result<()> {
+    connector.flush().map_err(|e| EngineError::Connector(format!("connector `{name}`: {e}")))?;
+    work.commit_in_batches(store, plan, super::BATCH_SIZE)
 }
 
 /// Sends the pending exports of the objects `pending` names (sorted, fewest references first) in
 /// two passes, staging the results in `work`.
 #[expect(clippy::too_many_arguments, reason = "the export's whole state")]
 fn send_all(
+    plan: &Plan,
     store: &dyn Store,
     conn: &plan::Connector,
     connector_name: &str,
@@ -201,9 +227,14 @@ fn send_all(
         if report.counts.errors >= super::ERROR_LIMIT {
             return Err(EngineError::ErrorLimit(report.counts.errors));
         }
+        if work.changed() >= options.commit_every {
+            durable(plan, store, connector_name, connector, work)?;
+        }
     }
     // Pass 2: the references.
-    for chunk in deferred.list.clone().chunks(options.batch_size.max(1)) {
+    let list = std::mem::take(&mut deferred.list);
+    deferred.index.clear();
+    for chunk in list.chunks(options.batch_size.max(1)) {
         let mut requests = Vec::new();
         for (id, change) in chunk {
             let Some(o) = work.cs(store, connector_name, *id)? else { continue };
@@ -219,6 +250,9 @@ fn send_all(
                 format!("{connector_name}:{id}"),
                 format!("`{}` could not be set: its target does not exist", change.name),
             );
+        }
+        if work.changed() >= options.commit_every {
+            durable(plan, store, connector_name, connector, work)?;
         }
     }
     Ok(())

@@ -187,6 +187,7 @@ fn run_step(
                     let export_options = ExportOptions {
                         allow_deletes: options.allow_deletes.contains(&conn.name),
                         batch_size: capability(conn, "export_page_size").parse().unwrap_or(100),
+                        ..ExportOptions::default()
                     };
                     super::export::export(plan, store, &conn.name, connector.as_mut(), export_options, &mut progress)
                 }
