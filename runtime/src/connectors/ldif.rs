@@ -1297,6 +1297,14 @@ uid: other\n\
         assert_eq!(unfolded, format!("description: {long}"));
     }
 
+    /// An opened connector over `dir/dir.ldif` with the directory's types.
+    fn open_dir_ldif(dir: &Path) -> LdifConnector {
+        let plan = connector("ldif", &[("path", "dir.ldif")], directory_types());
+        let mut c = LdifConnector::new(&plan, dir).unwrap_or_else(|e| panic!("{e}"));
+        c.open().unwrap_or_else(|e| panic!("{e}"));
+        c
+    }
+
     fn change(name: &str, new: Value) -> AttrChange {
         AttrChange { name: name.into(), old: Value::Null, new }
     }
@@ -1326,9 +1334,7 @@ uid: other\n\
         let dir = temp_dir("ldif-flush");
         let path = dir.join("dir.ldif");
         std::fs::write(&path, "version: 1\n").unwrap_or_else(|e| panic!("{e}"));
-        let plan = connector("ldif", &[("path", "dir.ldif")], directory_types());
-        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
-        c.open().unwrap_or_else(|e| panic!("{e}"));
+        let mut c = open_dir_ldif(&dir);
         let add = |uid: &str| {
             request(
                 ExportChange::Add,
@@ -1365,9 +1371,7 @@ uid: other\n\
         let cy = "dn: uid=cy,ou=people,dc=example,dc=org\r\nobjectClass: inetOrgPerson\r\nuid: cy\r\ncn: Cy\r\nsn: C";
         std::fs::write(dir.join("dir.ldif"), format!("version: 1\n# people\n{ann}\n\n\n{bob}\n{cy}"))
             .unwrap_or_else(|e| panic!("{e}"));
-        let plan = connector("ldif", &[("path", "dir.ldif")], directory_types());
-        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
-        c.open().unwrap_or_else(|e| panic!("{e}"));
+        let mut c = open_dir_ldif(&dir);
         let title = |t: &str| {
             request(
                 ExportChange::Update,
@@ -1393,7 +1397,7 @@ uid: other\n\
         assert_eq!(changes.matches("replace: title").count(), 2, "{changes}");
         assert!(changes.contains("dn: uid=ann,ou=people,dc=example,dc=org\nchangetype: delete\n"), "{changes}");
         // The result imports as the connector's three entries less the deleted one.
-        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut c = open_dir_ldif(&dir);
         c.start_import(ImportMode::Full, 10).unwrap_or_else(|e| panic!("{e}"));
         let entries = import_all(&mut c, 10);
         assert_eq!(ok(&entries).len(), 2, "{entries:?}");
@@ -1411,9 +1415,7 @@ uid: other\n\
              dn: cn=staff,ou=groups,dc=example,dc=org\nobjectClass: groupOfNames\ncn: staff\nmember: uid=ann,ou=people,dc=example,dc=org\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let plan = connector("ldif", &[("path", "dir.ldif")], directory_types());
-        let mut c = LdifConnector::new(&plan, &dir).unwrap_or_else(|e| panic!("{e}"));
-        c.open().unwrap_or_else(|e| panic!("{e}"));
+        let mut c = open_dir_ldif(&dir);
         let person = "inetOrgPerson";
         let mut rename = request(
             ExportChange::Update,
