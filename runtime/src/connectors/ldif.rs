@@ -18,9 +18,10 @@
 //! `objectClass` and anchor lines only and remembers where the entry lies; an entry is parsed when
 //! a request changes it, and the rewrite copies every unchanged entry byte for byte (comments
 //! between entries are dropped, those within an unchanged entry kept). After a rewrite the
-//! export reads its entries from the new file, so it holds no entry between flushes. It also appends the RFC 2849 change records of the
-//! export to the change file (option `changes_path`; by default the content path with `.ldif`
-//! replaced by `.changes.ldif`, or `.changes.ldif` appended): `changetype: add` with every
+//! export reads its entries from the new file, so it holds no entry between flushes. It also
+//! appends the RFC 2849 change records of the export to the change file (option `changes_path`;
+//! by default the content path with `.ldif` replaced by `.changes.ldif`, or `.changes.ldif`
+//! appended): `changetype: add` with every
 //! attribute (and `objectClass: <type>`), `changetype: modify` with one `replace:` (new values) or
 //! `delete:` (cleared attribute) block per changed attribute (a multi-valued attribute of which
 //! fewer values went and came than it holds: a `delete:` block of those that went and an `add:`
