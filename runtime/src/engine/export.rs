@@ -98,7 +98,7 @@ pub fn export(
     let mut pending: Vec<(usize, Id)> = Vec::new();
     let mut deletes = 0u64;
     // Objects waiting to be added: references to them wait for pass 2.
-    let mut adding: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut adding = Adding::default();
     for id in store.pending_exports(connector_name)? {
         let Some(o) = store.cs(connector_name, id)? else { continue };
         let Some(p) = &o.pending_export else { continue };
@@ -106,8 +106,10 @@ pub fn export(
             deletes += 1;
         }
         if matches!(p.change, ExportChange::Add | ExportChange::DeleteAdd) {
-            adding.insert(o.dn.to_ascii_lowercase());
-            adding.extend(o.anchor.clone());
+            adding.insert(&o.dn.to_ascii_lowercase());
+            if let Some(anchor) = &o.anchor {
+                adding.insert(anchor);
+            }
         }
         pending.push((reference_count(&o, type_of(&o)), id));
     }
@@ -167,7 +169,7 @@ fn send_all(
     work: &mut Work,
     report: &mut StepReport,
     pending: &[(usize, Id)],
-    adding: &std::collections::BTreeSet<String>,
+    adding: &Adding,
 ) -> Result<()> {
     let type_of = |o: &CsObject| conn.objects.iter().find(|t| t.name == o.object_type);
     let mut deferred = Deferred::default();
@@ -406,6 +408,29 @@ fn apply(
         }
     }
     Ok(())
+}
+
+/// The DNs (lower case) and anchors of the objects waiting to be added, as hashes: a million adds
+/// take some 40 MB, not their keys' strings. Two keys with one hash can only make a reference wait for
+/// pass 2 without need, never send one too early.
+#[derive(Debug, Default)]
+struct Adding(std::collections::HashSet<u64>);
+
+impl Adding {
+    fn hash(key: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut h);
+        h.finish()
+    }
+
+    fn insert(&mut self, key: &str) {
+        self.0.insert(Self::hash(key));
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.0.contains(&Self::hash(key))
+    }
 }
 
 /// Reference changes that wait for pass 2, in order, with an index by object and attribute (pass 1
