@@ -104,6 +104,21 @@ impl Entry {
         self.attrs.iter().filter(|(n, _)| base_name(n).eq_ignore_ascii_case(name)).flat_map(|(_, v)| v.iter()).collect()
     }
 
+    /// Adds a value read from a record to its attribute (names compared case-insensitively);
+    /// true when the attribute is new to the entry.
+    fn add(&mut self, name: String, value: Vec<u8>) -> bool {
+        match self.attrs.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+            Some((_, values)) => {
+                values.push(value);
+                false
+            }
+            None => {
+                self.attrs.push((name, vec![value]));
+                true
+            }
+        }
+    }
+
     /// Replaces an attribute's values (none: removes it), keeping its place.
     fn set(&mut self, name: &str, values: Vec<Vec<u8>>) {
         let position = self.attrs.iter().position(|(n, _)| base_name(n).eq_ignore_ascii_case(name));
@@ -301,12 +316,8 @@ fn parse_record(lines: &[(usize, String)]) -> Result<(Entry, Vec<usize>), (usize
                 format!("`{}` is a change record, not an entry: a content file cannot hold changes", text.trim()),
             ));
         }
-        match entry.attrs.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
-            Some((_, values)) => values.push(value),
-            None => {
-                entry.attrs.push((name, vec![value]));
-                numbers.push(*line);
-            }
+        if entry.add(name, value) {
+            numbers.push(*line);
         }
     }
     Ok((entry, numbers))
@@ -615,10 +626,7 @@ impl LdifConnector {
                 continue;
             }
             if let Ok((name, value)) = parse_line(text) {
-                match entry.attrs.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
-                    Some((_, values)) => values.push(value),
-                    None => entry.attrs.push((name, vec![value])),
-                }
+                entry.add(name, value);
             }
         }
         self.keys(&entry)
@@ -943,7 +951,8 @@ fn file_tail(path: &Path, n: u64) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Reads exactly `buf.len()` bytes at `offset` of a file, without moving its position.
+/// Reads exactly `buf.len()` bytes at `offset` of a file. It moves the file's position, which the
+/// export's handle shares with nothing that relies on it (the rewrite's [`Copier`] seeks first).
 fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
     let mut reader = file;
     reader.seek(SeekFrom::Start(offset))?;

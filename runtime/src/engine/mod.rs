@@ -334,16 +334,18 @@ impl Work {
 /// Records that `id` holds each of `value`'s values, once.
 fn note_values(index: &mut HashMap<Value, SmallVec<[Id; 1]>>, value: &Value, id: Id) {
     for v in value.values() {
-        let ids = index.entry(v.clone()).or_default();
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
+        note_once(index, v.clone(), id);
     }
 }
 
 /// Records that `id` is staged under `key`, once.
 fn note_staged(index: &mut HashMap<(String, String), SmallVec<[Id; 1]>>, connector: &str, key: String, id: Id) {
-    let ids = index.entry((connector.to_string(), key)).or_default();
+    note_once(index, (connector.to_string(), key), id);
+}
+
+/// Records `id` under `key`, once.
+fn note_once<K: std::hash::Hash + Eq>(index: &mut HashMap<K, SmallVec<[Id; 1]>>, key: K, id: Id) {
+    let ids = index.entry(key).or_default();
     if !ids.contains(&id) {
         ids.push(id);
     }
