@@ -20,6 +20,11 @@ use vrl::compiler::runtime::Runtime;
 use vrl::compiler::{Program, TargetValue, TimeZone};
 use vrl::value::{KeyString, ObjectMap, Secrets, Value as VrlValue};
 
+/// Both engines run on the allocator the `metasync` command uses (Vector, VRL's home, also
+/// replaces the system allocator, with jemalloc).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TARGET_RECORDS_PER_SECOND: f64 = 1_000_000.0;
 const TARGET_RATIO: f64 = 2.0;
 

@@ -88,8 +88,16 @@ fn call(args: &[Arg<'_>]) -> Result<Value, CallError> {
     let Some(text) = opt_str(args, 0, "text")? else {
         return Ok(Value::Null);
     };
+    // Most names are plain ASCII: nothing to look up.
+    if text.is_ascii() {
+        return Ok(Value::String(text.to_string()));
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
         if ('\u{300}'..='\u{36f}').contains(&c) {
             continue;
         }
