@@ -6,6 +6,7 @@
 //! in the same batch as, or a later batch than, the data it covers, never an earlier one: after a
 //! crash the store holds a consistent prefix of the work.
 
+pub mod body;
 pub mod dry_run;
 pub mod memory;
 pub mod record;

@@ -1,5 +1,5 @@
 //! The stored form of connector space and metaverse objects: a small binary header, then the
-//! object as JSON.
+//! object's body.
 //!
 //! The header holds what the store and the engine need without the object's values: a connector
 //! object's type, anchor, DN, link, kind and pending flags (its index entries, and what a
@@ -8,12 +8,14 @@
 //! a commit diffs index entries against the stored header, and reference translation reads
 //! headers only.
 //!
-//! Layout: the tag byte `H`, the header's length (u32, little-endian), the header, the JSON body.
-//! Strings are a u32 length and UTF-8 bytes; ids are u64; optional fields are announced by a flag
-//! byte.
+//! Layout: a tag byte, the header's length (u32, little-endian), the header, the body. Strings are
+//! a u32 length and UTF-8 bytes; ids are u64; optional fields are announced by a flag byte. The
+//! tag says how the body is written: `B`, the binary body of [`super::body`] (store format 3,
+//! what is written now), or `H`, the whole object as JSON (store format 2, still read: a format 2
+//! store is upgraded in place, its records rewritten as they change).
 
+use super::body;
 use crate::model::{CsKind, CsObject, Id, Link, MvObject};
-use serde::de::DeserializeOwned;
 
 /// What a connector space object's stored header says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +67,10 @@ impl MvHeader {
     }
 }
 
-const TAG: u8 = b'H';
+/// A header, then the object as JSON (format 2).
+const JSON_TAG: u8 = b'H';
+/// A header, then the binary body (format 3).
+const BINARY_TAG: u8 = b'B';
 const HAS_ANCHOR: u8 = 1;
 const HAS_LINK: u8 = 2;
 const PLACEHOLDER: u8 = 4;
@@ -100,7 +105,9 @@ pub fn encode_cs(o: &CsObject) -> Result<Vec<u8>, String> {
     if let Some(link) = o.link {
         header.extend_from_slice(&link.to_le_bytes());
     }
-    framed(&header, o)
+    let mut out = framed(&header)?;
+    body::put_cs(&mut out, o);
+    Ok(out)
 }
 
 /// A metaverse object's stored bytes, with its join index keys.
@@ -117,12 +124,18 @@ pub fn encode_mv(o: &MvObject, join_keys: &[Vec<u8>]) -> Result<Vec<u8>, String>
         put_len(&mut header, k.len())?;
         header.extend_from_slice(k);
     }
-    framed(&header, o)
+    let mut out = framed(&header)?;
+    body::put_mv(&mut out, o);
+    Ok(out)
 }
 
 /// A connector space object's header, from its stored bytes.
 pub fn cs_header(bytes: &[u8]) -> Result<CsHeader, String> {
-    let (header, _) = split(bytes)?;
+    let (_, header, _) = split(bytes)?;
+    read_cs_header(header)
+}
+
+fn read_cs_header(header: &[u8]) -> Result<CsHeader, String> {
     let mut r = Reader(header);
     let flags = r.byte()?;
     let object_type = r.string()?;
@@ -143,7 +156,11 @@ pub fn cs_header(bytes: &[u8]) -> Result<CsHeader, String> {
 
 /// A metaverse object's header and join index keys, from its stored bytes.
 pub fn mv_header(bytes: &[u8]) -> Result<(MvHeader, Vec<Vec<u8>>), String> {
-    let (header, _) = split(bytes)?;
+    let (_, header, _) = split(bytes)?;
+    read_mv_header(header)
+}
+
+fn read_mv_header(header: &[u8]) -> Result<(MvHeader, Vec<Vec<u8>>), String> {
     let mut r = Reader(header);
     let object_type = r.string()?;
     let count = r.len()?;
@@ -162,29 +179,43 @@ pub fn mv_header(bytes: &[u8]) -> Result<(MvHeader, Vec<Vec<u8>>), String> {
     Ok((MvHeader { object_type, links }, keys))
 }
 
-/// The object itself, from its stored bytes.
-pub fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    let (_, body) = split(bytes)?;
-    serde_json::from_slice(body).map_err(|e| e.to_string())
+/// A connector space object, from its stored bytes.
+pub fn cs_object(bytes: &[u8]) -> Result<CsObject, String> {
+    let (tag, header, body) = split(bytes)?;
+    if tag == JSON_TAG {
+        return serde_json::from_slice(body).map_err(|e| e.to_string());
+    }
+    body::cs(read_cs_header(header)?, body)
 }
 
-fn framed<T: serde::Serialize>(header: &[u8], object: &T) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(5 + header.len() + 512);
-    out.push(TAG);
+/// A metaverse object, from its stored bytes.
+pub fn mv_object(bytes: &[u8]) -> Result<MvObject, String> {
+    let (tag, header, body) = split(bytes)?;
+    if tag == JSON_TAG {
+        return serde_json::from_slice(body).map_err(|e| e.to_string());
+    }
+    body::mv(read_mv_header(header)?.0, body)
+}
+
+/// The tag and the header; the body is appended after.
+fn framed(header: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(5 + header.len() + 256);
+    out.push(BINARY_TAG);
     put_len(&mut out, header.len())?;
     out.extend_from_slice(header);
-    serde_json::to_writer(&mut out, object).map_err(|e| e.to_string())?;
     Ok(out)
 }
 
-fn split(bytes: &[u8]) -> Result<(&[u8], &[u8]), String> {
+/// The tag, the header and the body.
+fn split(bytes: &[u8]) -> Result<(u8, &[u8], &[u8]), String> {
     let mut r = Reader(bytes);
-    if r.byte()? != TAG {
+    let tag = r.byte()?;
+    if tag != BINARY_TAG && tag != JSON_TAG {
         return Err("not an object record (it does not start with a header)".into());
     }
     let n = r.len()?;
     let header = r.take(n)?;
-    Ok((header, r.0))
+    Ok((tag, header, r.0))
 }
 
 fn put_len(out: &mut Vec<u8>, n: usize) -> Result<(), String> {
@@ -236,6 +267,18 @@ impl<'b> Reader<'b> {
     }
 }
 
+/// The format 2 form of a record: the same header, then the object as JSON.
+#[cfg(test)]
+pub(crate) fn format_2(record: &[u8], object: &impl serde::Serialize) -> Vec<u8> {
+    let Ok((_, header, _)) = split(record) else { return Vec::new() };
+    let mut out = record.get(..5 + header.len()).unwrap_or_default().to_vec();
+    if let Some(tag) = out.first_mut() {
+        *tag = JSON_TAG;
+    }
+    out.extend_from_slice(&serde_json::to_vec(object).unwrap_or_default());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,7 +300,7 @@ mod tests {
         let o = cs();
         let bytes = encode_cs(&o).unwrap_or_default();
         assert_eq!(cs_header(&bytes), Ok(CsHeader::of(&o)));
-        assert_eq!(body::<CsObject>(&bytes), Ok(o.clone()));
+        assert_eq!(cs_object(&bytes), Ok(o.clone()));
         let bare = CsObject { anchor: None, link: None, kind: CsKind::Placeholder, pending_import: None, ..o };
         let bytes = encode_cs(&bare).unwrap_or_default();
         assert_eq!(cs_header(&bytes), Ok(CsHeader::of(&bare)));
@@ -275,7 +318,7 @@ mod tests {
         let keys = vec![b"x/person\0mail\0\"a\"\0".to_vec(), Vec::new()];
         let bytes = encode_mv(&o, &keys).unwrap_or_default();
         assert_eq!(mv_header(&bytes), Ok((MvHeader::of(&o), keys)));
-        assert_eq!(body::<MvObject>(&bytes), Ok(o));
+        assert_eq!(mv_object(&bytes), Ok(o));
     }
 
     #[test]
@@ -283,8 +326,28 @@ mod tests {
         let bytes = encode_cs(&cs()).unwrap_or_default();
         for cut in 0..bytes.len().min(60) {
             let prefix = bytes.get(..cut).unwrap_or_default();
-            assert!(cs_header(prefix).is_err() || body::<CsObject>(prefix).is_err(), "cut at {cut}");
+            assert!(cs_header(prefix).is_err() || cs_object(prefix).is_err(), "cut at {cut}");
         }
         assert!(cs_header(b"{\"id\": 1}").is_err_and(|e| e.contains("header")));
+    }
+
+    #[test]
+    fn format_2_records_still_read() {
+        let o = cs();
+        let old = format_2(&encode_cs(&o).unwrap_or_default(), &o);
+        assert_eq!(old.first(), Some(&b'H'));
+        assert_eq!(cs_header(&old), Ok(CsHeader::of(&o)));
+        assert_eq!(cs_object(&old), Ok(o));
+        let m = MvObject {
+            id: 42,
+            object_type: "person".into(),
+            attributes: [("mail".to_string(), Value::String("a@x".into()))].into_iter().collect(),
+            links: vec![Link { connector: "hr".into(), cs: 7 }],
+            lineage: Default::default(),
+        };
+        let keys = vec![b"x/person\0mail\0\"a@x\"\0".to_vec()];
+        let old = format_2(&encode_mv(&m, &keys).unwrap_or_default(), &m);
+        assert_eq!(mv_header(&old), Ok((MvHeader::of(&m), keys)));
+        assert_eq!(mv_object(&old), Ok(m));
     }
 }

@@ -45,8 +45,13 @@ use std::fmt;
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
-/// The on-disk format this code reads and writes; a store of another format is refused.
-pub const FORMAT: u32 = 2;
+/// The on-disk format this code writes; a store of another format is refused, except
+/// [`UPGRADABLE`].
+pub const FORMAT: u32 = 3;
+/// An older format this code reads: its objects' bodies are JSON where format 3 writes them in
+/// binary (see [`record`]). Opening such a store marks it format 3; its records are rewritten in
+/// the new form as they change.
+pub const UPGRADABLE: u32 = 2;
 /// How many ids one durable counter write reserves.
 pub const ID_BLOCK: u64 = 1_000;
 /// The first id of a new store (0 is never handed out).
@@ -156,6 +161,10 @@ impl SledStore {
         let expected = FORMAT.to_string();
         match store.get(FORMAT_KEY)? {
             Some(found) if found.as_ref() == expected.as_bytes() => {}
+            Some(found) if found.as_ref() == UPGRADABLE.to_string().as_bytes() => {
+                store.db.insert(FORMAT_KEY, expected.as_bytes()).map_err(|e| store.failed(e))?;
+                store.flush()?;
+            }
             Some(found) => {
                 return Err(StoreError(format!(
                     "the store at `{}` has format `{}`, this version of metasync reads format `{expected}`",
@@ -396,7 +405,7 @@ impl Store for SledStore {
 
     fn cs(&self, connector: &str, id: Id) -> Result<Option<CsObject>> {
         let key = cs_key(connector, id);
-        self.get(&key)?.map(|bytes| record::body(&bytes).map_err(|e| undecodable(&key, &e))).transpose()
+        self.get(&key)?.map(|bytes| record::cs_object(&bytes).map_err(|e| undecodable(&key, &e))).transpose()
     }
 
     fn cs_header(&self, connector: &str, id: Id) -> Result<Option<CsHeader>> {
@@ -447,7 +456,7 @@ impl Store for SledStore {
 
     fn mv(&self, id: Id) -> Result<Option<MvObject>> {
         let key = id_key(MV, id);
-        self.get(&key)?.map(|bytes| record::body(&bytes).map_err(|e| undecodable(&key, &e))).transpose()
+        self.get(&key)?.map(|bytes| record::mv_object(&bytes).map_err(|e| undecodable(&key, &e))).transpose()
     }
 
     fn mv_header(&self, id: Id) -> Result<Option<MvHeader>> {
@@ -1188,6 +1197,42 @@ mod tests {
         let error = SledStore::open(&foreign.0).unwrap_err();
         assert!(error.0.contains(&foreign.0.display().to_string()), "{error}");
         assert!(error.0.contains("not a metasync store"), "{error}");
+    }
+
+    #[test]
+    fn a_format_2_store_is_upgraded_in_place() {
+        let dir = TempDir::new("upgrade");
+        let a = cs_object("hr", 5, Some("E1"), "cn=Ann");
+        let m = mv_object(6, &[("mail", s("ann@x"))]);
+        {
+            let store = SledStore::open(&dir.0).unwrap();
+            commit(&store, vec![put_cs(&a), put_mv(&m, &["mail"])]);
+        }
+        {
+            // Rewrite the records as format 2 wrote them.
+            let raw = sled::open(&dir.0).unwrap();
+            let cs_bytes = raw.get(cs_key("hr", 5)).unwrap().unwrap();
+            raw.insert(cs_key("hr", 5), record::format_2(&cs_bytes, &a)).unwrap();
+            let mv_bytes = raw.get(id_key(MV, 6)).unwrap().unwrap();
+            raw.insert(id_key(MV, 6), record::format_2(&mv_bytes, &m)).unwrap();
+            raw.insert(FORMAT_KEY, b"2".as_slice()).unwrap();
+            raw.flush().unwrap();
+            assert_eq!(raw.get(cs_key("hr", 5)).unwrap().unwrap().first(), Some(&b'H'));
+        }
+        let store = SledStore::open(&dir.0).unwrap();
+        assert_eq!(store.get(FORMAT_KEY).unwrap().as_deref(), Some(b"3".as_slice()));
+        assert_eq!(store.cs("hr", 5).unwrap(), Some(a.clone()));
+        assert_eq!(store.mv(6).unwrap(), Some(m.clone()));
+        assert_eq!(store.cs_by_anchor("hr", "E1").unwrap(), Some(5));
+        assert_eq!(find(&store, "mail", s("ann@x")), vec![6]);
+        // A changed object is written in the new form; its index entries move as before.
+        let mut changed = m.clone();
+        changed.attributes.insert("mail".into(), s("ann@y"));
+        commit(&store, vec![put_mv(&changed, &["mail"])]);
+        assert_eq!(store.db.get(id_key(MV, 6)).unwrap().unwrap().first(), Some(&b'B'));
+        assert_eq!(store.mv(6).unwrap(), Some(changed));
+        assert!(find(&store, "mail", s("ann@x")).is_empty());
+        assert_eq!(find(&store, "mail", s("ann@y")), vec![6]);
     }
 
     #[test]
