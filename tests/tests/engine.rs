@@ -1305,7 +1305,12 @@ fn the_error_limit_stops_an_export() {
     put(&store, objects);
     let mut dir = Fake { answer: Answer::FailAll, ..Fake::default() };
     let result = export(&plan, &store, "directory", &mut dir, ExportOptions::default(), &mut no_progress);
-    assert_eq!(result.err(), Some(EngineError::ErrorLimit(engine::ERROR_LIMIT)));
+    // The error carries what the step did, for the run history.
+    let stopped = match &result {
+        Err(EngineError::ErrorLimit(report)) => Some((report.counts.errors, report.issues.len())),
+        _ => None,
+    };
+    assert_eq!(stopped, Some((engine::ERROR_LIMIT, 1_000)), "the first 1,000 errors are kept");
     assert_eq!(dir.exported.len() as u64, engine::ERROR_LIMIT, "the last object was never sent");
     let pending_left = store.pending_exports("directory").unwrap_or_default().len() as u64;
     assert_eq!(pending_left, count, "failed exports stay pending");

@@ -227,7 +227,8 @@ fn send_all(
         sent += u64::try_from(ids.len()).unwrap_or(0);
         progress(sent);
         if report.counts.errors >= super::ERROR_LIMIT {
-            return Err(EngineError::ErrorLimit(report.counts.errors));
+            // `export` records what was sent before the step stops.
+            return Err(EngineError::ErrorLimit(Box::new(std::mem::take(report))));
         }
         if work.changed() >= options.commit_every {
             durable(plan, store, connector_name, connector, work)?;

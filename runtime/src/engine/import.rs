@@ -64,7 +64,7 @@ pub fn import(
             }
             if report.counts.errors >= super::ERROR_LIMIT {
                 work.commit(store, plan)?;
-                return Err(EngineError::ErrorLimit(report.counts.errors));
+                return Err(EngineError::ErrorLimit(Box::new(std::mem::take(&mut report))));
             }
         }
         // The watermark goes with the page it covers, and stops moving at the first error.

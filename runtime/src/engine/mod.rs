@@ -37,8 +37,9 @@ pub enum EngineError {
     Store(StoreError),
     /// A connector failed as a whole.
     Connector(String),
-    /// The run reached the error limit.
-    ErrorLimit(u64),
+    /// The run reached the error limit: what the step did until then (its counts and issues go
+    /// into the run history).
+    ErrorLimit(Box<StepReport>),
     /// An export would delete more objects than its threshold allows.
     DeleteThreshold {
         /// The connector.
@@ -57,7 +58,9 @@ impl fmt::Display for EngineError {
         match self {
             EngineError::Store(e) => write!(f, "{e}"),
             EngineError::Connector(e) => f.write_str(e),
-            EngineError::ErrorLimit(n) => write!(f, "the run stopped after {n} errors (the limit is {ERROR_LIMIT})"),
+            EngineError::ErrorLimit(report) => {
+                write!(f, "the run stopped after {} errors (the limit is {ERROR_LIMIT})", report.counts.errors)
+            }
             EngineError::DeleteThreshold { connector, deletes, threshold } => write!(
                 f,
                 "export to `{connector}` would delete {deletes} objects, more than its threshold of {threshold}: review them with `metasync pending {connector}` and allow them with `--allow-deletes {connector}`"
@@ -361,7 +364,7 @@ pub fn join_keys(plan: &Plan, object_type: &str) -> Vec<String> {
 }
 
 /// The progress and results of one step.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StepReport {
     /// Counts.
     pub counts: Counts,

@@ -158,7 +158,14 @@ fn run_step(
     secret: &dyn Fn(&str) -> Option<String>,
     observe: &mut dyn FnMut(Event),
 ) -> std::result::Result<StepReport, Box<(StepReport, EngineError)>> {
-    let fail = |e: EngineError| Box::new((StepReport::default(), e));
+    // A step stopped at the error limit still reports what it did until then.
+    let fail = |e: EngineError| {
+        let report = match &e {
+            EngineError::ErrorLimit(report) => StepReport::clone(report),
+            _ => StepReport::default(),
+        };
+        Box::new((report, e))
+    };
     let ci = connector_index(plan, &step.connector).map_err(fail)?;
     let conn = plan
         .connectors

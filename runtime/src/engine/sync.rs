@@ -109,7 +109,7 @@ fn synchronize_ids(
             }
             if sync.report.counts.errors >= super::ERROR_LIMIT {
                 sync.flush()?;
-                return Err(EngineError::ErrorLimit(sync.report.counts.errors));
+                return Err(EngineError::ErrorLimit(Box::new(std::mem::take(&mut sync.report))));
             }
         }
         if sync.work.changed() >= super::BATCH_SIZE {
