@@ -289,11 +289,6 @@ impl<R> ObjectSet<R> {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &R> {
         self.records.iter().flatten()
     }
-
-    /// The records in order, to change in place (their keys stay).
-    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut R> {
-        self.records.iter_mut().flatten()
-    }
 }
 
 /// Replaces `path` atomically: writes `<file>.tmp` in the same folder, syncs it to disk, renames

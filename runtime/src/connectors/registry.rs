@@ -346,6 +346,12 @@ static KINDS: &[KindSpec] = &[
                 None,
                 "the file export appends rfc 2849 change records to; by default the content file's path with .changes.ldif in place of .ldif",
             ),
+            optional(
+                "journal_above",
+                OptionType::Integer,
+                Some("16777216"),
+                "a content file of at least this many bytes is not rewritten at each export: changed entries go to a journal beside it, found through a stored index",
+            ),
             DELETE_THRESHOLD,
         ],
         capabilities: &[

@@ -12,13 +12,13 @@
 //! record, a bad value, no anchor, a DN or anchor seen before) is an entry error naming the file,
 //! the line and the attribute; the import goes on.
 //!
-//! **Export** applies each request to the content file's entries (by anchor, else by DN) and at
-//! each flush rewrites the file atomically (`version: 1`, then the entries in their original
-//! order, new ones appended). Loading the file for an export reads each entry's DN,
-//! `objectClass` and anchor lines only and remembers where the entry lies; an entry is parsed when
-//! a request changes it, and the rewrite copies every unchanged entry byte for byte (comments
-//! between entries are dropped, those within an unchanged entry kept). After a rewrite the
-//! export reads its entries from the new file, so it holds no entry between flushes. It also
+//! **Export** finds the entry of each request (by anchor, else by DN) through the content file's
+//! key index ([`index`]) and reads that entry alone; it holds only the entries requests named
+//! since the last flush. At each flush a content file smaller than `journal_above` bytes is
+//! rewritten atomically (`version: 1`, then the entries in their original order, new ones
+//! appended; an unchanged entry is copied byte for byte, comments between entries are dropped);
+//! a larger one stays as it is and the changed entries go to its journal ([`journal`]), until the
+//! journal reaches an eighth of the file and a rewrite takes them in. Each flush also
 //! appends the RFC 2849 change records of the export to the change file (option `changes_path`;
 //! by default the content path with `.ldif` replaced by `.changes.ldif`, or `.changes.ldif`
 //! appended): `changetype: add` with every
@@ -30,6 +30,9 @@
 //! a new DN. A new change file starts with `version: 1`. Values that are not SAFE-STRINGs are
 //! written base64 (`name::`); lines are folded at 76 characters.
 
+mod index;
+mod journal;
+
 use super::files::{self, ObjectSet};
 use super::{
     Connector, ConnectorError, EntryChange, EntryError, ExportRequest, ExportResult, ImportEntry, ImportMode,
@@ -38,6 +41,8 @@ use super::{
 use crate::model::ExportChange;
 use crate::plan;
 use crate::value::{Value, ValueKind};
+use index::{Identity, KeyIndex, Loc};
+use journal::{Appended, Journal, journal_path};
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
@@ -45,6 +50,10 @@ use std::path::{Path, PathBuf};
 
 /// Lines are folded to this many characters.
 const FOLD: usize = 76;
+
+/// The default of the `journal_above` option: content files of this many bytes or more keep a
+/// journal and an index.
+pub const JOURNAL_ABOVE: u64 = 16 * 1024 * 1024;
 
 /// An ldif file connector.
 #[derive(Debug)]
@@ -54,6 +63,8 @@ pub struct LdifConnector {
     path: PathBuf,
     changes_path: PathBuf,
     objects: Vec<plan::ObjectType>,
+    /// Content files of at least this many bytes keep a journal and a stored index.
+    journal_above: u64,
     import: Option<Import>,
     export: Option<Export>,
 }
@@ -62,29 +73,50 @@ pub struct LdifConnector {
 #[derive(Debug)]
 struct Import {
     reader: Reader<BufReader<File>>,
+    /// The journal's changes: content entries it names are skipped, and its entries come last.
+    journal: Journal,
+    /// The next of the journal's DNs to read, once the content file is read.
+    next_in_journal: Option<usize>,
     page_size: usize,
     seen: HashMap<String, usize>,
     done: bool,
 }
 
-/// The entries an export works on, and the change records it made.
+/// The content file an export reads stored entries from, with its key index.
+#[derive(Debug)]
+struct Content {
+    file: File,
+    identity: Identity,
+    index: KeyIndex,
+}
+
+/// What an export works on: the entries requests named since the last flush (found through the
+/// content file's index and the journal, read one by one), the DNs they took away, and the
+/// change records made.
 #[derive(Debug)]
 struct Export {
     set: ObjectSet<Slot>,
-    /// The content file the stored slots are in (the file as loaded, then as last written).
-    source: Option<File>,
+    /// DNs deleted or renamed away since the last flush, in order.
+    gone: Vec<String>,
+    /// Renames since the last flush, by DN key (a renamed entry keeps its place in the file).
+    renamed: HashMap<String, String>,
+    /// The content file (`None`: there is none yet).
+    content: Option<Content>,
+    journal: Journal,
     changes: String,
     dirty: bool,
 }
 
-/// An entry as an export holds it: where it lies in the content file while the export has not
-/// changed it (most entries: they are neither parsed nor held), the entry itself once changed.
+/// An entry a request named since the last flush.
 #[derive(Debug)]
 enum Slot {
-    /// Unchanged: `len` bytes at `offset` of the source file, starting at line `line`.
-    Stored { offset: u64, len: u64, line: usize },
-    /// Added or changed by this export.
+    /// As stored (in the content file or the journal).
+    Stored(Entry),
+    /// Added or changed since the last flush.
     Changed(Entry),
+    /// Deleted or renamed away since the last flush: its keys stay here so that a later request
+    /// does not find the stored entry.
+    Gone,
 }
 
 /// An attribute's name and its values' bytes.
@@ -475,12 +507,22 @@ impl LdifConnector {
             Some((_, p)) => p,
             None => default_changes_path(&path),
         };
+        let journal_above = match files::setting_text(connector, "journal_above")? {
+            None => JOURNAL_ABOVE,
+            Some(text) => text.trim().replace('_', "").parse::<u64>().map_err(|_| {
+                ConnectorError(format!(
+                    "connector `{}`: option `journal_above` must be a number of bytes, not `{text}`",
+                    connector.name
+                ))
+            })?,
+        };
         Ok(LdifConnector {
             name: connector.name.clone(),
             shown,
             path,
             changes_path,
             objects: connector.objects.clone(),
+            journal_above,
             import: None,
             export: None,
         })
@@ -584,27 +626,63 @@ impl LdifConnector {
         std::str::from_utf8(first).ok().filter(|t| !t.is_empty()).map(str::to_owned)
     }
 
-    /// Loads the content file for an export (a missing file is empty): where each entry lies and
-    /// its keys, read from its DN, `objectClass` and anchor lines alone.
-    fn load(&self) -> Result<Export, ConnectorError> {
-        let mut export = Export { set: ObjectSet::new(), source: None, changes: String::new(), dirty: false };
+    /// Opens what an export works on: the content file (a missing file is empty) with its key
+    /// index, and its journal.
+    fn open_export(&self) -> Result<Export, ConnectorError> {
+        let content = self.open_content()?;
+        let identity = content.as_ref().map(|c| c.identity);
+        let journal = Journal::load(&self.path, identity, &|lines| self.stored_keys(lines))?;
+        Ok(Export {
+            set: ObjectSet::new(),
+            gone: Vec::new(),
+            renamed: HashMap::new(),
+            content,
+            journal,
+            changes: String::new(),
+            dirty: false,
+        })
+    }
+
+    /// The content file and its key index: for a large file the stored index when it matches
+    /// the file; otherwise built by reading the file once (and stored, for a large file).
+    fn open_content(&self) -> Result<Option<Content>, ConnectorError> {
+        let fail = |e: io::Error| ConnectorError(format!("cannot read {}: {e}", self.shown));
         let file = match File::open(&self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(export),
-            Err(e) => return Err(ConnectorError(format!("cannot open {}: {e}", self.shown))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(fail(e)),
         };
+        let identity = index::identity(&file).map_err(fail)?;
+        let stored = index_path(&self.path);
+        let large = identity.len >= self.journal_above;
+        if large && let Some(index) = KeyIndex::open(&stored, identity).map_err(fail)? {
+            return Ok(Some(Content { file, identity, index }));
+        }
+        let index = self.build_index(&file)?;
+        if large {
+            index
+                .save(&stored, identity)
+                .map_err(|e| ConnectorError(format!("cannot write {}: {e}", stored.display())))?;
+        }
+        Ok(Some(Content { file, identity, index }))
+    }
+
+    /// The key index of a content file, from each entry's DN, `objectClass` and anchor lines.
+    fn build_index(&self, file: &File) -> Result<KeyIndex, ConnectorError> {
         let source = file.try_clone().map_err(|e| ConnectorError(format!("cannot open {}: {e}", self.shown)))?;
-        let mut reader = Reader::new(file, &self.shown);
+        let mut reader = Reader::new(source, &self.shown);
+        let mut records = Vec::new();
         while let Some((line, lines)) = reader.next_record()? {
             let lines =
                 lines.map_err(|why| ConnectorError(format!("cannot export to {}: line {line}: {why}", self.shown)))?;
-            let keys = self.stored_keys(&lines);
-            reader.recycle(lines);
             let (offset, end) = reader.span;
-            export.set.push(Slot::Stored { offset, len: end.saturating_sub(offset), line }, &keys);
+            let loc = Loc { offset, len: end.saturating_sub(offset), line };
+            for key in self.stored_keys(&lines) {
+                records.push((index::hash(key.as_bytes()), loc));
+            }
+            reader.recycle(lines);
         }
-        export.source = Some(source);
-        Ok(export)
+        Ok(KeyIndex::build(records))
     }
 
     /// The keys of a record read from its DN, `objectClass` and anchor lines (a record without a
@@ -632,37 +710,108 @@ impl LdifConnector {
         self.keys(&entry)
     }
 
-    /// The entry at position `i` of an export: read from the source file when it is stored there.
-    fn entry_at(&self, export: &Export, i: usize) -> Result<Option<Entry>, String> {
-        match export.set.get(i) {
-            None => Ok(None),
-            Some(Slot::Changed(entry)) => Ok(Some(entry.clone())),
-            Some(&Slot::Stored { offset, len, line }) => {
-                let fail = |why: String| format!("cannot read the entry at line {line} of {}: {why}", self.shown);
-                let source = export.source.as_ref().ok_or_else(|| fail("the file is not open".to_owned()))?;
-                let mut bytes = vec![0; usize::try_from(len).map_err(|e| fail(e.to_string()))?];
-                read_exact_at(source, &mut bytes, offset).map_err(|e| fail(e.to_string()))?;
-                let mut reader = Reader::over(io::Cursor::new(bytes), &self.shown);
-                reader.first = false;
-                let Some((_, lines)) = reader.next_record().map_err(|e| fail(e.0))? else {
-                    return Err(fail("the entry is empty".to_owned()));
-                };
-                let lines = lines.map_err(fail)?;
-                let (entry, _) = parse_record(&lines).map_err(|(_, why)| fail(why))?;
-                Ok(Some(entry))
-            }
+    /// The keys of an entry's stored text (see [`LdifConnector::stored_keys`]).
+    fn keys_of_text(&self, bytes: &[u8]) -> Vec<String> {
+        let mut reader = Reader::over(io::Cursor::new(bytes), &self.shown);
+        reader.first = false;
+        match reader.next_record() {
+            Ok(Some((_, Ok(lines)))) => self.stored_keys(&lines),
+            _ => Vec::new(),
         }
     }
 
-    /// Finds the entry a request is about: by anchor, else by DN.
-    fn find(&self, export: &Export, ty: &plan::ObjectType, request: &ExportRequest) -> Option<usize> {
-        request
-            .anchor
-            .as_ref()
-            .and_then(|a| export.set.find(&anchor_key(&ty.name, a)))
-            .or_else(|| (!request.dn.is_empty()).then(|| export.set.find(&dn_key(&request.dn))).flatten())
+    /// An entry from its stored text (`line` and `shown` name where it is, for errors).
+    fn parse_entry(bytes: Vec<u8>, line: usize, shown: &str) -> Result<Entry, String> {
+        let fail = |why: String| format!("cannot read the entry at line {line} of {shown}: {why}");
+        let mut reader = Reader::over(io::Cursor::new(bytes), shown);
+        reader.first = false;
+        let Some((_, lines)) = reader.next_record().map_err(|e| fail(e.0))? else {
+            return Err(fail("the entry is empty".to_owned()));
+        };
+        let lines = lines.map_err(fail)?;
+        let (entry, _) = parse_record(&lines).map_err(|(_, why)| fail(why))?;
+        Ok(entry)
     }
 
+    /// The entry at position `i` of an export (`None`: gone).
+    fn entry_at(export: &Export, i: usize) -> Option<Entry> {
+        match export.set.get(i) {
+            Some(Slot::Stored(e) | Slot::Changed(e)) => Some(e.clone()),
+            Some(Slot::Gone) | None => None,
+        }
+    }
+
+    /// The position of the entry with this key: one a request named since the last flush, or the
+    /// stored one, read now.
+    fn locate(&self, export: &mut Export, key: &str) -> Result<Option<usize>, String> {
+        if let Some(i) = export.set.find(key) {
+            return Ok(match export.set.get(i) {
+                Some(Slot::Stored(_) | Slot::Changed(_)) => Some(i),
+                Some(Slot::Gone) | None => None,
+            });
+        }
+        let Some(entry) = self.stored_entry(export, key)? else { return Ok(None) };
+        let keys = self.keys(&entry);
+        Ok(Some(export.set.push(Slot::Stored(entry), &keys)))
+    }
+
+    /// The stored entry with this key: the journal's version of a DN it names, else the content
+    /// file's (through its index; an entry the journal names is not the content file's any more).
+    fn stored_entry(&self, export: &Export, key: &str) -> Result<Option<Entry>, String> {
+        let journal = &export.journal;
+        let is_dn = key.starts_with("d\0");
+        let dn = if is_dn { Some(key) } else { journal.anchor_dn(key) };
+        if let Some(dn) = dn {
+            match journal.state(dn) {
+                Some(Some(loc)) => {
+                    let shown = journal_path(&self.path).display().to_string();
+                    let bytes = journal
+                        .read(loc)
+                        .map_err(|e| format!("cannot read the entry at line {} of {shown}: {e}", loc.line))?;
+                    let entry = Self::parse_entry(bytes, loc.line, &shown)?;
+                    if self.keys(&entry).iter().any(|k| k == key) {
+                        return Ok(Some(entry));
+                    }
+                }
+                Some(None) if is_dn => return Ok(None),
+                _ => {}
+            }
+        }
+        let Some(content) = &export.content else { return Ok(None) };
+        let candidates = content
+            .index
+            .candidates(index::hash(key.as_bytes()))
+            .map_err(|e| format!("cannot read the index of {}: {e}", self.shown))?;
+        for loc in candidates {
+            let fail = |e: String| format!("cannot read the entry at line {} of {}: {e}", loc.line, self.shown);
+            let mut bytes = vec![0; usize::try_from(loc.len).map_err(|e| fail(e.to_string()))?];
+            index::read_exact_at(&content.file, &mut bytes, loc.offset).map_err(|e| fail(e.to_string()))?;
+            let entry = Self::parse_entry(bytes, loc.line, &self.shown)?;
+            let keys = self.keys(&entry);
+            if keys.iter().any(|k| k == key) && keys.first().is_none_or(|dn| journal.state(dn).is_none()) {
+                return Ok(Some(entry));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Finds the entry a request is about: by anchor, else by DN.
+    fn find(
+        &self,
+        export: &mut Export,
+        ty: &plan::ObjectType,
+        request: &ExportRequest,
+    ) -> Result<Option<usize>, String> {
+        if let Some(a) = &request.anchor
+            && let Some(i) = self.locate(export, &anchor_key(&ty.name, a))?
+        {
+            return Ok(Some(i));
+        }
+        if request.dn.is_empty() {
+            return Ok(None);
+        }
+        self.locate(export, &dn_key(&request.dn))
+    }
     /// The attribute values a request sets, checked: `(name, values)`.
     fn request_values(ty: &plan::ObjectType, request: &ExportRequest) -> Result<Vec<AttrValues>, String> {
         let mut out = Vec::new();
@@ -695,87 +844,83 @@ impl LdifConnector {
 
     fn apply(&mut self, request: &ExportRequest) -> Result<ExportResult, ConnectorError> {
         if self.export.is_none() {
-            self.export = Some(self.load()?);
+            self.export = Some(self.open_export()?);
         }
         let Some(mut export) = self.export.take() else {
             return Err(ConnectorError("the export could not be loaded".to_owned()));
         };
-        let result = self.apply_to(&mut export, request);
+        let result = self.apply_to(&mut export, request).unwrap_or_else(error);
         self.export = Some(export);
         Ok(result)
     }
 
-    fn apply_to(&self, export: &mut Export, request: &ExportRequest) -> ExportResult {
-        let ty = match files::request_type(&self.objects, request) {
-            Ok(t) => t,
-            Err(message) => return error(message),
-        };
-        let found = self.find(export, ty, request);
+    /// Frees keys held by entries gone since the last flush, for an entry that takes them.
+    fn take_keys(export: &mut Export, keys: &[String]) {
+        for k in keys {
+            if let Some(j) = export.set.find(k)
+                && matches!(export.set.get(j), Some(Slot::Gone))
+            {
+                export.set.rekey(j, std::slice::from_ref(k), &[]);
+            }
+        }
+    }
+
+    /// Takes the entry at `i` away: its keys stay on the empty slot, so no later request finds the
+    /// stored entry, and its DN is written as gone.
+    fn retire(export: &mut Export, i: usize, dn: &str) {
+        if let Some(slot) = export.set.get_mut(i) {
+            *slot = Slot::Gone;
+        }
+        export.gone.push(dn.to_owned());
+    }
+
+    fn apply_to(&self, export: &mut Export, request: &ExportRequest) -> Result<ExportResult, String> {
+        let ty = files::request_type(&self.objects, request)?;
+        let found = self.find(export, ty, request)?;
         match request.change {
             ExportChange::Add | ExportChange::DeleteAdd => {
-                let (entry, anchor) = match self.new_entry(ty, request) {
-                    Ok(e) => e,
-                    Err(message) => return error(message),
-                };
-                let mut changes = String::new();
-                let replaced = match (request.change, found) {
-                    (ExportChange::DeleteAdd, Some(i)) => {
-                        let old = match self.entry_at(export, i) {
-                            Ok(old) => old,
-                            Err(message) => return error(message),
-                        };
-                        if let Some(old) = old {
-                            export.set.remove(i, &self.keys(&old));
-                            changes.push_str(&delete_record(&old.dn));
-                        }
-                        Some(i)
-                    }
-                    _ => None,
-                };
+                let (entry, anchor) = self.new_entry(ty, request)?;
+                let replaced = if request.change == ExportChange::DeleteAdd { found } else { None };
                 let keys = self.keys(&entry);
-                if keys.iter().any(|k| export.set.find(k).is_some()) {
-                    return error(format!(
-                        "an entry with the DN `{}` or the anchor `{anchor}` already exists",
-                        entry.dn
-                    ));
-                }
-                changes.push_str(&add_record(&entry));
-                export.changes.push_str(&changes);
-                match replaced {
-                    Some(i) => export.set.put(i, Slot::Changed(entry), &keys),
-                    None => {
-                        export.set.push(Slot::Changed(entry), &keys);
+                for k in &keys {
+                    if let Some(j) = self.locate(export, k)?
+                        && Some(j) != replaced
+                    {
+                        return Err(format!(
+                            "an entry with the DN `{}` or the anchor `{anchor}` already exists",
+                            entry.dn
+                        ));
                     }
                 }
+                if let Some(i) = replaced
+                    && let Some(old) = Self::entry_at(export, i)
+                {
+                    Self::retire(export, i, &old.dn);
+                    export.changes.push_str(&delete_record(&old.dn));
+                }
+                export.changes.push_str(&add_record(&entry));
+                Self::take_keys(export, &keys);
+                export.set.push(Slot::Changed(entry), &keys);
                 export.dirty = true;
-                ExportResult::Success { anchor: Some(anchor) }
+                Ok(ExportResult::Success { anchor: Some(anchor) })
             }
             ExportChange::Update => {
                 let Some(i) = found else {
-                    return ExportResult::ConvertToAdd;
+                    return Ok(ExportResult::ConvertToAdd);
                 };
-                let sets = match Self::request_values(ty, request) {
-                    Ok(s) => s,
-                    Err(message) => return error(message),
-                };
-                if let Some(new_dn) = &request.new_dn
-                    && let Err(why) = crate::text::check_dn(new_dn)
-                {
-                    return error(format!("the DN `{new_dn}` is not valid: {why}"));
+                let sets = Self::request_values(ty, request)?;
+                if let Some(new_dn) = &request.new_dn {
+                    crate::text::check_dn(new_dn).map_err(|why| format!("the DN `{new_dn}` is not valid: {why}"))?;
                 }
-                let current = match self.entry_at(export, i) {
-                    Ok(Some(current)) => current,
-                    Ok(None) => return error("the entry vanished".to_owned()),
-                    Err(message) => return error(message),
-                };
+                let current = Self::entry_at(export, i).ok_or_else(|| "the entry vanished".to_owned())?;
                 let old_keys = self.keys(&current);
                 let mut entry = current.clone();
                 let mut changes = String::new();
                 if let Some(new_dn) = &request.new_dn
                     && normalize_dn(new_dn) != normalize_dn(&entry.dn)
                 {
-                    if export.set.find(&dn_key(new_dn)).is_some() {
-                        return error(format!("an entry with the DN `{new_dn}` already exists"));
+                    if self.locate(export, &dn_key(new_dn))?.is_some() {
+                        return Err(format!("an entry with the DN `{new_dn}` already exists"));
                     }
                     changes.push_str(&modrdn_record(&entry.dn, new_dn));
                     entry.dn = new_dn.clone();
@@ -801,73 +946,73 @@ impl LdifConnector {
                     if let Some(slot) = export.set.get_mut(i) {
                         *slot = Slot::Changed(entry);
                     }
+                    Self::take_keys(export, &new_keys);
                     export.set.rekey(i, &old_keys, &new_keys);
+                    // Keys the entry no longer has (a DN renamed away) go on finding nothing.
+                    let dropped: Vec<String> = old_keys.iter().filter(|k| !new_keys.contains(k)).cloned().collect();
+                    if !dropped.is_empty() {
+                        export.set.push(Slot::Gone, &dropped);
+                        if dropped.iter().any(|k| k.starts_with("d\0")) {
+                            export.gone.push(current.dn.clone());
+                            export.renamed.insert(dn_key(&current.dn), new_keys.first().cloned().unwrap_or_default());
+                        }
+                    }
                     export.changes.push_str(&changes);
                     export.dirty = true;
                 }
-                ExportResult::Success { anchor: None }
+                Ok(ExportResult::Success { anchor: None })
             }
             ExportChange::Delete => {
                 // Already gone, as the request wants (a retry after a crash between the file's
                 // write and the store's record finds it so): done, with nothing to write.
                 let Some(i) = found else {
-                    return ExportResult::Success { anchor: None };
+                    return Ok(ExportResult::Success { anchor: None });
                 };
-                let old = match self.entry_at(export, i) {
-                    Ok(old) => old,
-                    Err(message) => return error(message),
-                };
-                if let Some(old) = old {
-                    export.set.remove(i, &self.keys(&old));
+                if let Some(old) = Self::entry_at(export, i) {
+                    Self::retire(export, i, &old.dn);
                     export.changes.push_str(&delete_record(&old.dn));
+                    export.dirty = true;
                 }
-                export.dirty = true;
-                ExportResult::Success { anchor: None }
+                Ok(ExportResult::Success { anchor: None })
             }
         }
     }
 
-    /// Writes the content file, then appends the change records. In this order a crash between the
-    /// two leaves the entries in the content file, where the next import sees them (and the engine
-    /// drops the exports as done) rather than change records of entries the content lacks, which
-    /// the next export would write a second time.
+    /// Makes the exports since the last flush durable, then appends their change records. In
+    /// this order a crash between the two leaves the entries where the next import sees them (and
+    /// the engine drops the exports as done) rather than change records of entries the directory
+    /// lacks, which the next export would write a second time.
     ///
-    /// Unchanged entries are copied from the source file as they are; every entry is then stored
-    /// in the new file, which becomes the source (the export holds no entry after a write).
+    /// A small content file is written anew; a large one (`journal_above`) gets the changed
+    /// entries appended to its journal, and is written anew only when the journal has grown to an
+    /// eighth of it. The export then holds no entry until the next request.
     fn write(&self, export: &mut Export) -> Result<(), ConnectorError> {
-        let mut placed: Vec<Slot> = Vec::new();
-        files::write_atomic(&self.path, |out: &mut dyn Write| {
-            let mut copier =
-                Copier { source: export.source.as_ref().map(|f| BufReader::with_capacity(1 << 16, f)), at: None };
-            let mut written = Placed { offset: 11, line: 2 };
-            out.write_all(b"version: 1\n")?;
-            let mut bytes = Vec::new();
-            for slot in export.set.iter() {
-                bytes.clear();
-                match slot {
-                    Slot::Stored { offset, len, .. } => {
-                        copier.read(*offset, *len, &mut bytes)?;
-                        if bytes.last() != Some(&b'\n') {
-                            bytes.push(b'\n');
-                        }
-                    }
-                    Slot::Changed(entry) => {
-                        let mut text = attr_line("dn", entry.dn.as_bytes());
-                        entry_lines(&mut text, entry);
-                        bytes.extend_from_slice(text.as_bytes());
-                    }
-                }
-                out.write_all(b"\n")?;
-                out.write_all(&bytes)?;
-                placed.push(written.next(&bytes));
+        let content_len = export.content.as_ref().map_or(0, |c| c.identity.len);
+        if let Some(content) = &export.content
+            && content_len >= self.journal_above
+        {
+            let mut records = Vec::new();
+            for dn in &export.gone {
+                let mut text = attr_line("dn", dn.as_bytes());
+                text.push_str("changetype: delete\n");
+                records.push(Appended { keys: vec![dn_key(dn)], text, gone: true });
             }
-            Ok(())
-        })?;
-        let source = File::open(&self.path).map_err(|e| ConnectorError(format!("cannot open {}: {e}", self.shown)))?;
-        for (slot, new) in export.set.iter_mut().zip(placed) {
-            *slot = new;
+            for slot in export.set.iter() {
+                if let Slot::Changed(entry) = slot {
+                    records.push(Appended { keys: self.keys(entry), text: entry_text(entry), gone: false });
+                }
+            }
+            let identity = content.identity;
+            export.journal.append(identity, records)?;
+            export.set = ObjectSet::new();
+            export.gone.clear();
+            export.renamed.clear();
+            if export.journal.len() > content_len / 8 {
+                self.compact(export)?;
+            }
+        } else {
+            self.compact(export)?;
         }
-        export.source = Some(source);
         if !export.changes.is_empty() {
             let fresh = std::fs::metadata(&self.changes_path).map_or(true, |m| m.len() == 0);
             let ends_with_blank = !fresh
@@ -891,8 +1036,182 @@ impl LdifConnector {
         }
         Ok(())
     }
+
+    /// Writes a new content file with every change in it: the content file's entries in their
+    /// order, each as the journal or this export left it (an entry neither changed is copied byte
+    /// for byte, with its folding, base64 and comments; comments between entries are dropped),
+    /// then the new entries; then its index (stored for a large file), then empties the journal.
+    fn compact(&self, export: &mut Export) -> Result<(), ConnectorError> {
+        let tmp = files::tmp_path(&self.path);
+        let written = self.write_compacted(export, &tmp);
+        let (records, identity) = match written {
+            Ok(w) => w,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        let fail = |e: io::Error| ConnectorError(format!("cannot write {}: {e}", self.shown));
+        // The journal names the new file before it replaces the old one: after a crash between
+        // the two steps below, the journal is known to be in the file already.
+        export.journal.mark_compacted(identity)?;
+        std::fs::rename(&tmp, &self.path).map_err(fail)?;
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Ok(d) = File::open(dir)
+        {
+            // Best effort: not every platform can open a folder to sync it.
+            let _ = d.sync_all();
+        }
+        export.journal.truncate()?;
+        let file = File::open(&self.path).map_err(fail)?;
+        let index = KeyIndex::build(records);
+        let stored = index_path(&self.path);
+        if identity.len >= self.journal_above {
+            index
+                .save(&stored, identity)
+                .map_err(|e| ConnectorError(format!("cannot write {}: {e}", stored.display())))?;
+        } else if stored.exists() {
+            let _ = std::fs::remove_file(&stored);
+        }
+        export.content = Some(Content { file, identity, index });
+        export.set = ObjectSet::new();
+        export.gone.clear();
+        export.renamed.clear();
+        Ok(())
+    }
+
+    /// Writes the compacted content file at `tmp`, durably; returns its index records and
+    /// identity.
+    fn write_compacted(&self, export: &Export, tmp: &Path) -> Result<(Vec<(u64, Loc)>, Identity), ConnectorError> {
+        // What holds a DN's current entry, when it is not the content file's.
+        enum Now<'e> {
+            Write(&'e Entry),
+            Journal(Loc),
+            Gone,
+            Content,
+        }
+        let now = |dn: &str| -> Now<'_> {
+            if let Some(i) = export.set.find(dn) {
+                match export.set.get(i) {
+                    Some(Slot::Changed(e)) => return Now::Write(e),
+                    Some(Slot::Gone) => return Now::Gone,
+                    _ => {}
+                }
+            }
+            match export.journal.state(dn) {
+                Some(Some(loc)) => Now::Journal(loc),
+                Some(None) => Now::Gone,
+                None => Now::Content,
+            }
+        };
+        let fail = |e: io::Error| ConnectorError(format!("cannot write {}: {e}", self.shown));
+        let journal_fail =
+            |e: io::Error| ConnectorError(format!("cannot read {}: {e}", journal_path(&self.path).display()));
+        let mut out = io::BufWriter::with_capacity(1 << 16, File::create(tmp).map_err(fail)?);
+        let mut records: Vec<(u64, Loc)> = Vec::new();
+        let mut placed_dns: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut placed = Placed { offset: 11, line: 2 };
+        out.write_all(b"version: 1\n").map_err(fail)?;
+        let mut put = |out: &mut io::BufWriter<File>, bytes: &[u8], keys: &[String]| -> Result<(), ConnectorError> {
+            out.write_all(b"\n").map_err(fail)?;
+            out.write_all(bytes).map_err(fail)?;
+            let loc = placed.next(bytes);
+            records.extend(keys.iter().map(|k| (index::hash(k.as_bytes()), loc)));
+            Ok(())
+        };
+        if let Some(content) = &export.content {
+            // Two handles with positions of their own: one reads records, one copies them.
+            let records_file = File::open(&self.path).map_err(fail)?;
+            let mut reader = Reader::new(records_file, &self.shown);
+            let mut copier = Copier { source: Some(BufReader::with_capacity(1 << 16, &content.file)), at: None };
+            let mut bytes = Vec::new();
+            while let Some((line, lines)) = reader.next_record()? {
+                let lines = lines
+                    .map_err(|why| ConnectorError(format!("cannot export to {}: line {line}: {why}", self.shown)))?;
+                let keys = self.stored_keys(&lines);
+                reader.recycle(lines);
+                let (offset, end) = reader.span;
+                let state = keys.first().map(|dn| (dn.clone(), now(dn)));
+                match state {
+                    None | Some((_, Now::Content)) => {
+                        bytes.clear();
+                        copier.read(offset, end.saturating_sub(offset), &mut bytes).map_err(fail)?;
+                        if bytes.last() != Some(&b'\n') {
+                            bytes.push(b'\n');
+                        }
+                        put(&mut out, &bytes, &keys)?;
+                    }
+                    Some((dn, Now::Gone)) => {
+                        // An entry renamed since the last flush keeps its place.
+                        let mut to = export.renamed.get(&dn);
+                        for _ in 0..export.renamed.len() {
+                            let Some(new) = to else { break };
+                            match now(new) {
+                                Now::Write(entry) if placed_dns.insert(new.clone()) => {
+                                    put(&mut out, entry_text(entry).as_bytes(), &self.keys(entry))?;
+                                    break;
+                                }
+                                Now::Gone => to = export.renamed.get(new),
+                                _ => break,
+                            }
+                        }
+                        placed_dns.insert(dn);
+                    }
+                    Some((dn, Now::Write(entry))) => {
+                        put(&mut out, entry_text(entry).as_bytes(), &self.keys(entry))?;
+                        placed_dns.insert(dn);
+                    }
+                    Some((dn, Now::Journal(loc))) => {
+                        let text = export.journal.read(loc).map_err(journal_fail)?;
+                        put(&mut out, &text, &self.keys_of_text(&text))?;
+                        placed_dns.insert(dn);
+                    }
+                }
+            }
+        }
+        // New entries: the journal's, then this export's.
+        for dn in export.journal.order() {
+            if placed_dns.contains(dn) {
+                continue;
+            }
+            match now(dn) {
+                Now::Journal(loc) => {
+                    let text = export.journal.read(loc).map_err(journal_fail)?;
+                    put(&mut out, &text, &self.keys_of_text(&text))?;
+                }
+                Now::Write(entry) => put(&mut out, entry_text(entry).as_bytes(), &self.keys(entry))?,
+                Now::Gone | Now::Content => {}
+            }
+            placed_dns.insert(dn.clone());
+        }
+        for slot in export.set.iter() {
+            if let Slot::Changed(entry) = slot
+                && placed_dns.insert(dn_key(&entry.dn))
+            {
+                put(&mut out, entry_text(entry).as_bytes(), &self.keys(entry))?;
+            }
+        }
+        let file = out.into_inner().map_err(|e| fail(e.into_error()))?;
+        file.sync_all().map_err(fail)?;
+        drop(file);
+        let identity = File::open(tmp).and_then(|f| index::identity(&f)).map_err(fail)?;
+        Ok((records, identity))
+    }
 }
 
+/// An entry's text: its `dn:` line and attribute lines.
+fn entry_text(entry: &Entry) -> String {
+    let mut text = attr_line("dn", entry.dn.as_bytes());
+    entry_lines(&mut text, entry);
+    text
+}
+
+/// The path of the stored key index of `content`.
+fn index_path(content: &Path) -> PathBuf {
+    let mut name = content.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".index");
+    content.with_file_name(name)
+}
 /// Reads stored entries from a source file, in file order without a seek each (a seek when one
 /// is out of order).
 struct Copier<'f> {
@@ -930,17 +1249,16 @@ struct Placed {
 }
 
 impl Placed {
-    /// The slot of `bytes`, written after a blank line at the current position.
-    fn next(&mut self, bytes: &[u8]) -> Slot {
+    /// Where `bytes` go, written after a blank line at the current position.
+    fn next(&mut self, bytes: &[u8]) -> Loc {
         let offset = self.offset + 1;
         let line = self.line + 1;
         let len = bytes.len() as u64;
         self.offset = offset + len;
         self.line = line + bytes.iter().filter(|&&b| b == b'\n').count();
-        Slot::Stored { offset, len, line }
+        Loc { offset, len, line }
     }
 }
-
 /// The last `n` bytes of a file (fewer when it is shorter).
 fn file_tail(path: &Path, n: u64) -> io::Result<Vec<u8>> {
     let mut file = File::open(path)?;
@@ -951,12 +1269,13 @@ fn file_tail(path: &Path, n: u64) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Reads exactly `buf.len()` bytes at `offset` of a file. It moves the file's position, which the
-/// export's handle shares with nothing that relies on it (the rewrite's [`Copier`] seeks first).
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    let mut reader = file;
-    reader.seek(SeekFrom::Start(offset))?;
-    reader.read_exact(buf)
+/// The DN key of a record, from its first line.
+fn record_dn_key(lines: &[(usize, String)]) -> Option<String> {
+    let (name, dn) = parse_line(&lines.first()?.1).ok()?;
+    if !name.eq_ignore_ascii_case("dn") {
+        return None;
+    }
+    Some(dn_key(&String::from_utf8(dn).ok()?))
 }
 
 /// The index key of a DN.
@@ -1047,8 +1366,13 @@ impl Connector for LdifConnector {
     fn start_import(&mut self, mode: ImportMode, page_size: usize) -> Result<(), ConnectorError> {
         files::full_only(&self.name, "ldif", &mode)?;
         let file = files::open_for_import(&self.path, &self.shown)?;
+        let identity =
+            index::identity(&file).map_err(|e| ConnectorError(format!("cannot read {}: {e}", self.shown)))?;
+        let journal = Journal::load(&self.path, Some(identity), &|lines| self.stored_keys(lines))?;
         self.import = Some(Import {
             reader: Reader::new(file, &self.shown),
+            journal,
+            next_in_journal: None,
             page_size: page_size.max(1),
             seen: HashMap::new(),
             done: false,
@@ -1062,13 +1386,36 @@ impl Connector for LdifConnector {
         };
         let mut entries = Vec::new();
         while !import.done && entries.len() < import.page_size {
-            let Some((start, lines)) = import.reader.next_record()? else {
-                import.done = true;
-                break;
+            let (shown, start, lines) = match import.next_in_journal {
+                None => match import.reader.next_record()? {
+                    Some((start, lines)) => (self.shown.clone(), start, lines),
+                    None => {
+                        import.next_in_journal = Some(0);
+                        continue;
+                    }
+                },
+                Some(at) => {
+                    let Some(dn) = import.journal.order().get(at) else {
+                        import.done = true;
+                        break;
+                    };
+                    import.next_in_journal = Some(at + 1);
+                    let Some(Some(loc)) = import.journal.state(dn) else { continue };
+                    let shown = journal_path(&self.path).display().to_string();
+                    let bytes =
+                        import.journal.read(loc).map_err(|e| ConnectorError(format!("cannot read {shown}: {e}")))?;
+                    let mut reader = Reader::over(io::Cursor::new(bytes), &shown);
+                    reader.first = false;
+                    let Some((line, lines)) = reader.next_record()? else { continue };
+                    (shown, loc.line + line - 1, lines)
+                }
             };
             let read = match lines {
                 Ok(lines) => {
-                    let read = self.read_entry(&lines, &mut import.seen);
+                    // An entry of the content file that the journal changed is read from there.
+                    let superseded = import.next_in_journal.is_none()
+                        && record_dn_key(&lines).is_some_and(|dn| import.journal.state(&dn).is_some());
+                    let read = if superseded { Ok(None) } else { self.read_entry(&lines, &mut import.seen) };
                     import.reader.recycle(lines);
                     read
                 }
@@ -1077,9 +1424,7 @@ impl Connector for LdifConnector {
             match read {
                 Ok(Some(entry)) => entries.push(Ok(entry)),
                 Ok(None) => {}
-                Err((line, message)) => {
-                    entries.push(Err(EntryError { object: format!("{}:{line}", self.shown), message }))
-                }
+                Err((line, message)) => entries.push(Err(EntryError { object: format!("{shown}:{line}"), message })),
             }
         }
         self.import = Some(import);
@@ -1646,6 +1991,241 @@ age: 7\n"
         c.close().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), before);
         assert_eq!(std::fs::read_to_string(dir.join("dir.changes.ldif")).unwrap_or_default().len(), again.len());
+    }
+
+    /// A connector whose content file keeps a journal from `journal_above` bytes.
+    fn journaled(dir: &Path, journal_above: &str) -> LdifConnector {
+        let plan = connector("ldif", &[("path", "dir.ldif"), ("journal_above", journal_above)], directory_types());
+        let mut c = LdifConnector::new(&plan, dir).unwrap_or_else(|e| panic!("{e}"));
+        c.open().unwrap_or_else(|e| panic!("{e}"));
+        c
+    }
+
+    /// `n` people (`u0` ... ) and the group `staff` of the first three, as content records.
+    fn people(n: usize) -> String {
+        let mut text = String::from("version: 1\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "\ndn: uid=u{i},ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: u{i}\ncn: User {i}\nsn: S{i}\n"
+            ));
+        }
+        text.push_str("\ndn: cn=staff,ou=groups,dc=example,dc=org\nobjectClass: groupOfNames\ncn: staff\n");
+        for i in 0..3 {
+            text.push_str(&format!("member: uid=u{i},ou=people,dc=example,dc=org\n"));
+        }
+        text
+    }
+
+    fn person_dn(uid: &str) -> String {
+        format!("uid={uid},ou=people,dc=example,dc=org")
+    }
+
+    /// What a full import gives: `(DN, attribute values)` of each entry, sorted by DN.
+    fn imported(c: &mut LdifConnector) -> Vec<(String, BTreeMap<String, Value>)> {
+        c.start_import(ImportMode::Full, 1000).unwrap_or_else(|e| panic!("{e}"));
+        let entries = import_all(c, 1000);
+        assert!(errors(&entries).is_empty(), "{:?}", errors(&entries));
+        let mut out: Vec<_> = ok(&entries).into_iter().map(|e| (e.dn.clone(), e.attributes.clone())).collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// A large directory keeps its content file and appends the entries an export changed to its
+    /// journal; requests, imports and a later export see the journal's version; the content file
+    /// is written anew (compacted) once the journal reaches an eighth of it, and the result is
+    /// the same directory as a small file written anew at each flush.
+    #[test]
+    fn a_large_directory_keeps_a_journal() {
+        let big = temp_dir("ldif-journal");
+        let small = temp_dir("ldif-journal-small");
+        let original = people(2_000);
+        for d in [&big, &small] {
+            std::fs::write(d.join("dir.ldif"), &original).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let person = "inetOrgPerson";
+        let title = |uid: &str, t: &str| {
+            request(
+                ExportChange::Update,
+                person,
+                &person_dn(uid),
+                Some(uid),
+                vec![change("title", Value::String(t.into()))],
+            )
+        };
+        let mut rename = title("u5", "Moved");
+        rename.new_dn = Some("uid=u5,ou=staff,dc=example,dc=org".into());
+        let batches = [
+            vec![title("u1", "One")],
+            vec![
+                title("u1", "Two"),
+                request(ExportChange::Delete, person, &person_dn("u2"), Some("u2"), vec![]),
+                request(
+                    ExportChange::Add,
+                    person,
+                    &person_dn("new"),
+                    None,
+                    vec![change("uid", Value::String("new".into()))],
+                ),
+                rename,
+                request(
+                    ExportChange::Update,
+                    "groupOfNames",
+                    "cn=staff,ou=groups,dc=example,dc=org",
+                    Some("staff"),
+                    vec![change(
+                        "member",
+                        Value::List(vec![Value::Reference(person_dn("u0")), Value::Reference(person_dn("new"))]),
+                    )],
+                ),
+            ],
+            // What the journal holds is found again: an add of a DN it added fails, a delete of
+            // one it deleted succeeds with nothing to do, an update of one it changed applies.
+            vec![
+                request(
+                    ExportChange::Add,
+                    person,
+                    &person_dn("new"),
+                    None,
+                    vec![change("uid", Value::String("new".into()))],
+                ),
+                request(ExportChange::Delete, person, &person_dn("u2"), Some("u2"), vec![]),
+                title("new", "Newcomer"),
+                request(
+                    ExportChange::DeleteAdd,
+                    person,
+                    &person_dn("u3"),
+                    Some("u3"),
+                    vec![change("uid", Value::String("u3".into())), change("cn", Value::String("Again".into()))],
+                ),
+            ],
+        ];
+        let mut results = Vec::new();
+        for (b, batch) in batches.iter().enumerate() {
+            for (dir, above) in [(&big, "0"), (&small, "1000000000")] {
+                // A new connector each time: what it finds comes from the files alone.
+                let mut c = journaled(dir, above);
+                let r = c.export(batch).unwrap_or_else(|e| panic!("{e}"));
+                c.close().unwrap_or_else(|e| panic!("{e}"));
+                results.push((b, r));
+            }
+        }
+        for pair in results.chunks(2) {
+            assert_eq!(pair[0], pair[1], "the journal and a rewrite answer alike");
+        }
+        let answers: Vec<&ExportResult> = results.iter().step_by(2).flat_map(|(_, r)| r).collect();
+        assert!(matches!(answers[6], ExportResult::Error { message, .. } if message.contains("already exists")));
+        assert_eq!(answers[7], &ExportResult::Success { anchor: None });
+        assert_eq!(answers[8], &ExportResult::Success { anchor: None });
+        assert_eq!(answers[9], &ExportResult::Success { anchor: Some("u3".into()) });
+        // The content file is as it was; the journal and the index are beside it.
+        let read = |d: &Path, name: &str| std::fs::read_to_string(d.join(name)).unwrap_or_default();
+        assert_eq!(read(&big, "dir.ldif"), original);
+        assert!(read(&big, "dir.ldif.journal").starts_with("# metasync ldif journal 1 of "));
+        assert_eq!(read(&big, "dir.ldif.journal").matches("# commit ").count(), 3);
+        assert!(big.join("dir.ldif.index").exists());
+        assert!(!small.join("dir.ldif.journal").exists() && !small.join("dir.ldif.index").exists());
+        assert_eq!(read(&big, "dir.changes.ldif"), read(&small, "dir.changes.ldif"));
+        let expected = imported(&mut journaled(&small, "1000000000"));
+        assert_eq!(imported(&mut journaled(&big, "0")), expected);
+        assert!(expected.iter().any(|(dn, a)| dn == "uid=u5,ou=staff,dc=example,dc=org"
+            && a.get("title") == Some(&Value::String("Moved".into()))));
+        assert!(!expected.iter().any(|(dn, _)| dn == &person_dn("u2") || dn == &person_dn("u5")));
+        // Enough changes make the journal an eighth of the file: it is compacted into it.
+        let mut c = journaled(&big, "0");
+        let many: Vec<ExportRequest> = (10..400).map(|i| title(&format!("u{i}"), "Busy")).collect();
+        c.export(&many).unwrap_or_else(|e| panic!("{e}"));
+        c.close().unwrap_or_else(|e| panic!("{e}"));
+        let mut s = journaled(&small, "1000000000");
+        s.export(&many).unwrap_or_else(|e| panic!("{e}"));
+        s.close().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read(&big, "dir.ldif.journal"), "", "compacted");
+        // The same entries as rewriting at each flush, byte for byte; an entry renamed in a
+        // journal moves to the end of the file.
+        let entries = |text: String| {
+            let mut e: Vec<String> = text.split("\n\n").map(|x| x.trim_end().to_owned()).collect();
+            e.sort();
+            e
+        };
+        let (compacted, rewritten) = (entries(read(&big, "dir.ldif")), entries(read(&small, "dir.ldif")));
+        assert_eq!(compacted.len(), rewritten.len());
+        let only = |a: &[String], b: &[String]| a.iter().filter(|x| !b.contains(x)).cloned().collect::<Vec<_>>();
+        assert_eq!(only(&compacted, &rewritten), only(&rewritten, &compacted), "entries of one file only");
+        assert_eq!(imported(&mut journaled(&big, "0")), imported(&mut journaled(&small, "1000000000")));
+        // And the rebuilt index finds entries in the new file.
+        let mut c = journaled(&big, "0");
+        assert_eq!(c.export(&[title("u1999", "Last")]).ok(), Some(vec![ExportResult::Success { anchor: None }]));
+        c.close().unwrap_or_else(|e| panic!("{e}"));
+        assert!(read(&big, "dir.ldif.journal").contains("title: Last"));
+    }
+
+    /// A flush cut short leaves a group without its commit line: it is not part of the journal,
+    /// and the next flush writes over it. A compaction cut short after its new file is in place
+    /// leaves a journal that names that file: it is dropped. A journal of a content file that was
+    /// replaced since is an error, not applied to the wrong entries.
+    #[test]
+    fn the_journal_survives_crashes_and_refuses_another_file() {
+        let dir = temp_dir("ldif-journal-crash");
+        std::fs::write(dir.join("dir.ldif"), people(50)).unwrap_or_else(|e| panic!("{e}"));
+        let title = |uid: &str, t: &str| {
+            request(
+                ExportChange::Update,
+                "inetOrgPerson",
+                &person_dn(uid),
+                Some(uid),
+                vec![change("title", Value::String(t.into()))],
+            )
+        };
+        let export = |batch: &[ExportRequest]| {
+            let mut c = journaled(&dir, "0");
+            let r = c.export(batch).unwrap_or_else(|e| panic!("{e}"));
+            c.close().unwrap_or_else(|e| panic!("{e}"));
+            r
+        };
+        let journal = dir.join("dir.ldif.journal");
+        export(&[title("u1", "One")]);
+        let committed = std::fs::read(&journal).unwrap_or_default();
+        // A torn group: an entry of u1 without its commit line.
+        let mut torn = committed.clone();
+        torn.extend_from_slice(b"dn: uid=u1,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: u1\n\n");
+        std::fs::write(&journal, &torn).unwrap_or_else(|e| panic!("{e}"));
+        let title_of = |uid: &str| {
+            imported(&mut journaled(&dir, "0"))
+                .into_iter()
+                .find(|(dn, _)| dn == &person_dn(uid))
+                .and_then(|(_, a)| a.get("title").cloned())
+        };
+        assert_eq!(title_of("u1"), Some(Value::String("One".into())), "the torn group is not read");
+        export(&[title("u2", "Two")]);
+        let after = std::fs::read_to_string(&journal).unwrap_or_default();
+        assert!(after.starts_with(std::str::from_utf8(&committed).unwrap_or_default()));
+        assert_eq!(after.matches("uid: u1\n").count(), 1, "written over: {after}");
+        assert_eq!(title_of("u2"), Some(Value::String("Two".into())));
+        // The content file replaced by another: the journal is refused, naming both files.
+        let content = std::fs::read(dir.join("dir.ldif")).unwrap_or_default();
+        std::fs::write(dir.join("dir.ldif"), people(40)).unwrap_or_else(|e| panic!("{e}"));
+        let mut c = journaled(&dir, "0");
+        let refused = c.export(&[title("u3", "Three")]);
+        assert!(
+            matches!(&refused, Err(e) if e.0.contains("dir.ldif.journal") && e.0.contains("replaced")),
+            "{refused:?}"
+        );
+        assert!(c.start_import(ImportMode::Full, 10).is_err());
+        // A compaction that put its file in place and was stopped before emptying the journal:
+        // the marker names the file there now, so the journal is dropped.
+        std::fs::write(dir.join("dir.ldif"), &content).unwrap_or_else(|e| panic!("{e}"));
+        let new_content = people(7);
+        std::fs::write(dir.join("dir.ldif"), &new_content).unwrap_or_else(|e| panic!("{e}"));
+        let id = index::identity(&File::open(dir.join("dir.ldif")).unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut marked = std::fs::read(&journal).unwrap_or_default();
+        marked.extend_from_slice(format!("# compacted {} {:016x}\n", id.len, id.tail).as_bytes());
+        std::fs::write(&journal, marked).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(imported(&mut journaled(&dir, "0")).len(), 7 + 1);
+        assert_eq!(std::fs::read_to_string(&journal).unwrap_or_default(), "");
+        // A stale index (the file edited by hand) is rebuilt.
+        std::fs::write(dir.join("dir.ldif"), people(9)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(export(&[title("u8", "Eight")]), vec![ExportResult::Success { anchor: None }]);
+        assert_eq!(title_of("u8"), Some(Value::String("Eight".into())));
     }
 
     #[test]
