@@ -25,15 +25,21 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf()
 }
 
-/// The example rule set with generated data for `people` people.
-fn generate(dir: &Path, people: usize) {
+/// The example rule set with generated data for `people` people; with `journal`, the directory
+/// keeps a journal however small it is (`journal_above = 0`).
+fn generate(dir: &Path, people: usize, journal: bool) {
     let _ = std::fs::remove_dir_all(dir);
     let _ = std::fs::create_dir_all(dir.join("data"));
     let example = root().join("rules/examples/hr-to-directory");
     for entry in std::fs::read_dir(&example).into_iter().flatten().flatten() {
         let p = entry.path();
         if p.extension().is_some_and(|e| e == "sync") {
-            let _ = std::fs::copy(&p, dir.join(entry.file_name()));
+            let mut text = std::fs::read_to_string(&p).unwrap_or_default();
+            if journal {
+                text = text
+                    .replace("path = \"data/directory.ldif\"", "path = \"data/directory.ldif\"\n    journal_above = 0");
+            }
+            let _ = std::fs::write(dir.join(entry.file_name()), text);
         }
     }
     let departments = ["EXEC", "ENG", "FIN", "SAL", "OPS", "PEO"];
@@ -161,8 +167,10 @@ fn run_with_kills(
         // written: the moment between the connector making the export durable and the store
         // recording it. Once a run has completed there is nothing left to write.
         let at_write = aim == "export" && interrupted % 6 == 0 && !completed_once;
-        let target = dir.join("data/directory.ldif");
-        let written_before = std::fs::metadata(&target).and_then(|m| m.modified()).ok();
+        let targets = [dir.join("data/directory.ldif"), dir.join("data/directory.ldif.journal")];
+        let written =
+            || targets.iter().map(|t| std::fs::metadata(t).and_then(|m| m.modified()).ok()).collect::<Vec<_>>();
+        let written_before = written();
         let candidates: Vec<_> = windows.iter().enumerate().filter(|(_, (p, _, _))| *p == aim).collect();
         let pick = usize::try_from(rng.next()).unwrap_or(0) % candidates.len().max(1);
         let (start, length) = candidates.get(pick).map_or((5, 1_000), |(_, (_, start, length))| (*start, *length));
@@ -180,7 +188,7 @@ fn run_with_kills(
                 scale = scale.min(started.elapsed().as_secs_f64() * 1_000.0 / whole as f64);
                 break;
             }
-            if at_write && std::fs::metadata(&target).and_then(|m| m.modified()).ok() != written_before {
+            if at_write && written() != written_before {
                 delay = started.elapsed() + Duration::from_millis(rng.next() % 15);
                 std::thread::sleep(delay.saturating_sub(started.elapsed()));
                 break;
@@ -224,6 +232,40 @@ fn entries(ldif: &str) -> BTreeSet<Vec<String>> {
         })
         .filter(|l| !l.is_empty())
         .collect()
+}
+
+/// The entries of a directory: its content file's, as its journal's committed groups leave them
+/// (the last record of a DN is its state; `changetype: delete` removes it).
+fn with_journal(content: &str, journal: &str) -> BTreeSet<Vec<String>> {
+    let dn_of = |block: &str| block.lines().find_map(|l| l.strip_prefix("dn: ")).map(str::to_lowercase);
+    let mut changed: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut group = String::new();
+    for line in journal.lines().skip(1) {
+        if line.starts_with("# commit ") {
+            for block in group.split("\n\n").filter(|b| !b.trim().is_empty()) {
+                if let Some(dn) = dn_of(block) {
+                    let gone = block.lines().any(|l| l == "changetype: delete");
+                    changed.insert(dn, (!gone).then(|| block.to_string()));
+                }
+            }
+            group.clear();
+        } else if !line.starts_with("# compacted ") {
+            group.push_str(line);
+            group.push('\n');
+        }
+    }
+    let mut text = String::new();
+    for block in content.split("\n\n") {
+        if dn_of(block).is_none_or(|dn| !changed.contains_key(&dn)) {
+            text.push_str(block);
+            text.push_str("\n\n");
+        }
+    }
+    for block in changed.values().flatten() {
+        text.push_str(block);
+        text.push_str("\n\n");
+    }
+    entries(&text)
 }
 
 /// What a store holds, without what differs between two runs that reach the same state (ids, run
@@ -316,12 +358,12 @@ fn check_invariants(dir: &Path) {
     }
 }
 
-fn crash_test(people: usize, kills: usize, seed: u64) {
+fn crash_test(people: usize, kills: usize, seed: u64, journal: bool) {
     let base = std::env::temp_dir().join(format!("metasync-crash-{}-{seed}", std::process::id()));
     let reference = base.join("reference");
     let crashed = base.join("crashed");
-    generate(&reference, people);
-    generate(&crashed, people);
+    generate(&reference, people, journal);
+    generate(&crashed, people, journal);
     let started = Instant::now();
     assert_eq!(metasync(&["run", &reference.to_string_lossy()]).status.code(), Some(0));
     let full_run = started.elapsed();
@@ -349,7 +391,12 @@ fn crash_test(people: usize, kills: usize, seed: u64) {
         assert_eq!(exports, 0, "a settled store exports nothing");
     }
     let read = |dir: &Path, file: &str| std::fs::read_to_string(dir.join("data").join(file)).unwrap_or_default();
-    let (want, got) = (entries(&read(&reference, "directory.ldif")), entries(&read(&crashed, "directory.ldif")));
+    let directory = |dir: &Path| with_journal(&read(dir, "directory.ldif"), &read(dir, "directory.ldif.journal"));
+    if journal {
+        assert!(crashed.join("data/directory.ldif.index").exists(), "the directory did not keep a journal");
+        eprintln!("journal: {} bytes", read(&crashed, "directory.ldif.journal").len());
+    }
+    let (want, got) = (directory(&reference), directory(&crashed));
     assert_eq!(
         want.len(),
         got.len(),
@@ -389,11 +436,24 @@ fn env_number(name: &str, default: u64) -> u64 {
 #[test]
 fn crash_short() {
     let kills = usize::try_from(env_number("METASYNC_CRASH_KILLS", 4)).unwrap_or(4);
-    crash_test(300, kills, env_number("METASYNC_CRASH_SEED", 0x9e37_79b9_7f4a_7c15));
+    crash_test(300, kills, env_number("METASYNC_CRASH_SEED", 0x9e37_79b9_7f4a_7c15), false);
+}
+
+/// `crash_short` with a directory that keeps a journal (and is compacted now and then).
+#[test]
+fn crash_short_journal() {
+    let kills = usize::try_from(env_number("METASYNC_CRASH_KILLS", 4)).unwrap_or(4);
+    crash_test(300, kills, env_number("METASYNC_CRASH_SEED", 0x51_7cc1_b727_220a), true);
 }
 
 #[test]
 #[ignore = "the full crash test (30 kills); run with --ignored"]
 fn crash_full() {
-    crash_test(2_000, 30, 0x2545_f491_4f6c_dd1d);
+    crash_test(2_000, 30, 0x2545_f491_4f6c_dd1d, false);
+}
+
+#[test]
+#[ignore = "the full crash test with a journaled directory (30 kills); run with --ignored"]
+fn crash_full_journal() {
+    crash_test(2_000, 30, 0x2545_f491_4f6c_dd1d, true);
 }

@@ -255,12 +255,11 @@ impl Journal {
         let group_start = self.end + text.len() as u64;
         let mut group = String::new();
         let mut placed = Vec::with_capacity(records.len());
+        // Lines of the file before the next record.
+        let mut before = lines;
         for r in records {
-            let loc = Loc {
-                offset: group_start + group.len() as u64,
-                len: r.text.len() as u64,
-                line: lines + count_lines(group.as_bytes()) + 1,
-            };
+            let loc = Loc { offset: group_start + group.len() as u64, len: r.text.len() as u64, line: before + 1 };
+            before += count_lines(r.text.as_bytes()) + 1;
             group.push_str(&r.text);
             group.push('\n');
             placed.push((r.keys, (!r.gone).then_some(loc)));
@@ -275,7 +274,7 @@ impl Journal {
         file.write_all(text.as_bytes()).map_err(fail)?;
         file.sync_data().map_err(fail)?;
         self.end = end + text.len() as u64;
-        self.lines = lines + count_lines(group.as_bytes()) + 1;
+        self.lines = before + 1;
         for (keys, state) in placed {
             self.note(&keys, state);
         }
