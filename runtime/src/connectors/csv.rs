@@ -42,7 +42,7 @@ use super::{
 use crate::model::ExportChange;
 use crate::plan;
 use crate::value::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -84,7 +84,7 @@ struct Import {
     reader: Reader,
     columns: Vec<String>,
     page_size: usize,
-    seen: HashMap<String, usize>,
+    seen: files::SeenKeys,
     done: bool,
     /// A delta import: the change type column's index.
     delta: Option<usize>,
@@ -718,7 +718,7 @@ impl Connector for CsvConnector {
                 reader,
                 columns,
                 page_size: page_size.max(1),
-                seen: HashMap::new(),
+                seen: files::SeenKeys::default(),
                 done,
                 delta: Some(change),
             });
@@ -741,7 +741,7 @@ impl Connector for CsvConnector {
             reader,
             columns,
             page_size: page_size.max(1),
-            seen: HashMap::new(),
+            seen: files::SeenKeys::default(),
             done: false,
             delta: None,
         });
@@ -768,14 +768,11 @@ impl Connector for CsvConnector {
                 .and_then(|fields| self.read_row(&import.columns, &fields))
                 .and_then(|entry| {
                     let k = key(&entry.object_type, &entry.anchor);
-                    match import.seen.get(&k) {
+                    match import.seen.first(&k, line) {
                         Some(first) => {
                             Err(format!("the anchor `{}` is already used by the object at line {first}", entry.anchor))
                         }
-                        None => {
-                            import.seen.insert(k, line);
-                            Ok(entry)
-                        }
+                        None => Ok(entry),
                     }
                 })
                 .map_err(|message| EntryError { object: object.clone(), message });

@@ -218,6 +218,45 @@ pub(crate) fn request_type<'a>(
         .ok_or_else(|| format!("the connector has no object type `{}`", request.object_type))
 }
 
+/// The keys (anchors, DNs) an import has seen, with the line of each: kept as 128-bit hashes,
+/// not as text, so that a million objects' keys take tens of megabytes, not hundreds. Two keys
+/// share a hash with a probability of about one in 10^26 for a million keys.
+#[derive(Debug, Default)]
+pub(crate) struct SeenKeys(HashMap<u128, usize>);
+
+impl SeenKeys {
+    fn hash(key: &str) -> u128 {
+        use std::hash::{Hash, Hasher};
+        let mut sip = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut sip);
+        let mut fnv: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.as_bytes() {
+            fnv ^= u64::from(*b);
+            fnv = fnv.wrapping_mul(0x0100_0000_01b3);
+        }
+        (u128::from(sip.finish()) << 64) | u128::from(fnv)
+    }
+
+    /// The line `key` was seen at.
+    pub(crate) fn get(&self, key: &str) -> Option<usize> {
+        self.0.get(&Self::hash(key)).copied()
+    }
+
+    /// Records `key` at `line` (a key seen before keeps its first line).
+    pub(crate) fn insert(&mut self, key: &str, line: usize) {
+        self.0.entry(Self::hash(key)).or_insert(line);
+    }
+
+    /// The line `key` was first seen at; otherwise records it at `line` and gives `None`.
+    pub(crate) fn first(&mut self, key: &str, line: usize) -> Option<usize> {
+        let first = self.get(key);
+        if first.is_none() {
+            self.insert(key, line);
+        }
+        first
+    }
+}
+
 /// The objects an export works on, in file order (removed ones leave a hole, new ones are
 /// appended), with an index of keys (anchors, DNs) to positions.
 #[derive(Debug)]
@@ -401,5 +440,25 @@ pub(crate) mod test_support {
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::create_dir_all(&dir);
         dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SeenKeys;
+
+    #[test]
+    fn seen_keys_keep_the_first_line() {
+        let mut seen = SeenKeys::default();
+        assert_eq!(seen.first("a\0person\0E1", 2), None);
+        assert_eq!(seen.first("a\0person\0E2", 3), None);
+        assert_eq!(seen.first("a\0person\0E1", 9), Some(2));
+        assert_eq!(seen.get("a\0person\0E3"), None);
+        seen.insert("a\0person\0E2", 10);
+        assert_eq!(seen.get("a\0person\0E2"), Some(3));
+        // Many keys, none taken for another.
+        for i in 0..100_000 {
+            assert_eq!(seen.first(&format!("d\0uid=u{i},ou=people"), i), None);
+        }
     }
 }

@@ -37,7 +37,7 @@ use crate::plan;
 use crate::value::Value;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value as Json;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufReader, Seek, SeekFrom, Write};
@@ -75,7 +75,7 @@ struct Import {
     offset: u64,
     buf: Vec<u8>,
     page_size: usize,
-    seen: HashMap<String, usize>,
+    seen: files::SeenKeys,
     done: bool,
     /// A delta import (of a change file).
     delta: bool,
@@ -502,7 +502,7 @@ impl Connector for JsonlConnector {
             offset,
             buf: Vec::new(),
             page_size: page_size.max(1),
-            seen: HashMap::new(),
+            seen: files::SeenKeys::default(),
             done: false,
             delta,
         });
@@ -540,14 +540,11 @@ impl Connector for JsonlConnector {
                 .and_then(|text| self.read_line(text, false))
                 .and_then(|entry| {
                     let k = key(&entry.object_type, &entry.anchor);
-                    match import.seen.get(&k) {
+                    match import.seen.first(&k, line) {
                         Some(first) => {
                             Err(format!("the anchor `{}` is already used by the object at line {first}", entry.anchor))
                         }
-                        None => {
-                            import.seen.insert(k, line);
-                            Ok(entry)
-                        }
+                        None => Ok(entry),
                     }
                 })
                 .map_err(|message| EntryError { object: format!("{}:{line}", import.shown), message });

@@ -78,7 +78,7 @@ struct Import {
     /// The next of the journal's DNs to read, once the content file is read.
     next_in_journal: Option<usize>,
     page_size: usize,
-    seen: HashMap<String, usize>,
+    seen: files::SeenKeys,
     done: bool,
 }
 
@@ -543,7 +543,7 @@ impl LdifConnector {
     fn read_entry(
         &self,
         lines: &[(usize, String)],
-        seen: &mut HashMap<String, usize>,
+        seen: &mut files::SeenKeys,
     ) -> Result<Option<ImportEntry>, (usize, String)> {
         let (entry, numbers) = parse_record(lines)?;
         let start = lines.first().map_or(0, |(l, _)| *l);
@@ -594,8 +594,8 @@ impl LdifConnector {
                 ));
             }
         }
-        seen.insert(format!("d\0{}", normalize_dn(&entry.dn)), start);
-        seen.insert(format!("a\0{}\0{anchor}", ty.name), start);
+        seen.insert(&format!("d\0{}", normalize_dn(&entry.dn)), start);
+        seen.insert(&format!("a\0{}\0{anchor}", ty.name), start);
         Ok(Some(ImportEntry {
             object_type: ty.name.clone(),
             dn: entry.dn,
@@ -1374,7 +1374,7 @@ impl Connector for LdifConnector {
             journal,
             next_in_journal: None,
             page_size: page_size.max(1),
-            seen: HashMap::new(),
+            seen: files::SeenKeys::default(),
             done: false,
         });
         Ok(())
