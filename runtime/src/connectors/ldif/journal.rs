@@ -110,6 +110,11 @@ impl Journal {
             let len = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |p| p + 1);
             rest.get(..len)
         };
+        if !line_at(0).is_some_and(|l| l.ends_with(b"\n")) {
+            // The first flush was cut short within the header: nothing was committed.
+            journal.truncate()?;
+            return Ok(journal);
+        }
         let Some(extends) = line_at(0).and_then(|l| identity_after(l, HEADER)) else {
             return Err(ConnectorError(format!(
                 "{} is not a metasync LDIF journal (its first line is not `{HEADER}...`): move it away to export to {}",

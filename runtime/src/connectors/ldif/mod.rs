@@ -2200,6 +2200,11 @@ age: 7\n"
         assert!(after.starts_with(std::str::from_utf8(&committed).unwrap_or_default()));
         assert_eq!(after.matches("uid: u1\n").count(), 1, "written over: {after}");
         assert_eq!(title_of("u2"), Some(Value::String("Two".into())));
+        // A first flush cut short within the journal's header line: an empty journal.
+        let whole = std::fs::read(&journal).unwrap_or_default();
+        std::fs::write(&journal, whole.get(..20).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(title_of("u2"), None, "nothing was committed");
+        std::fs::write(&journal, &whole).unwrap_or_else(|e| panic!("{e}"));
         // The content file replaced by another: the journal is refused, naming both files.
         let content = std::fs::read(dir.join("dir.ldif")).unwrap_or_default();
         std::fs::write(dir.join("dir.ldif"), people(40)).unwrap_or_else(|e| panic!("{e}"));
