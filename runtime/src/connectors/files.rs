@@ -386,8 +386,25 @@ pub(crate) fn read_line_bytes(
 pub(crate) mod test_support {
     //! Building plan connectors by hand for connector tests.
 
+    use crate::connectors::{Connector, EntryError, ImportEntry, ImportMode};
     use crate::plan::{self, Attribute, ObjectType, Operation, Setting};
     use crate::value::{Value, ValueKind};
+
+    /// Everything a full import gives, page by page (no page larger than `page`), the connector
+    /// opened before and closed after.
+    #[expect(clippy::panic, reason = "a failing test panics")]
+    pub(crate) fn import_all(c: &mut dyn Connector, page: usize) -> Vec<Result<ImportEntry, EntryError>> {
+        c.open().unwrap_or_else(|e| panic!("{e}"));
+        c.start_import(ImportMode::Full, page).unwrap_or_else(|e| panic!("{e}"));
+        let mut all = Vec::new();
+        while let Some(p) = c.next_page().unwrap_or_else(|e| panic!("{e}")) {
+            assert!(p.entries.len() <= page);
+            all.extend(p.entries);
+        }
+        assert!(matches!(c.next_page(), Ok(None)), "pages after the last one");
+        c.close().unwrap_or_else(|e| panic!("{e}"));
+        all
+    }
 
     /// An attribute: `name`, its kind, multi-valued or not.
     pub(crate) fn attr(name: &str, kind: ValueKind, many: bool) -> Attribute {

@@ -1462,19 +1462,9 @@ impl Connector for LdifConnector {
 #[expect(clippy::panic, clippy::indexing_slicing, reason = "a failing test panics")]
 mod tests {
     use super::*;
-    use crate::connectors::files::test_support::{attr, connector, object, temp_dir};
+    use crate::connectors::files::test_support::{attr, connector, import_all, object, temp_dir};
     use crate::model::AttrChange;
 
-    fn import_all(c: &mut dyn Connector, page: usize) -> Vec<Result<ImportEntry, EntryError>> {
-        c.open().unwrap_or_else(|e| panic!("{e}"));
-        c.start_import(ImportMode::Full, page).unwrap_or_else(|e| panic!("{e}"));
-        let mut all = Vec::new();
-        while let Some(p) = c.next_page().unwrap_or_else(|e| panic!("{e}")) {
-            all.extend(p.entries);
-        }
-        c.close().unwrap_or_else(|e| panic!("{e}"));
-        all
-    }
 
     fn ok(entries: &[Result<ImportEntry, EntryError>]) -> Vec<&ImportEntry> {
         entries.iter().filter_map(|e| e.as_ref().ok()).collect()
