@@ -817,7 +817,6 @@ mod tests {
     use crate::model::AttrChange;
     use crate::value::ValueKind;
 
-
     fn ok(entries: &[Result<ImportEntry, EntryError>]) -> Vec<&ImportEntry> {
         entries.iter().filter_map(|e| e.as_ref().ok()).collect()
     }

@@ -1465,7 +1465,6 @@ mod tests {
     use crate::connectors::files::test_support::{attr, connector, import_all, object, temp_dir};
     use crate::model::AttrChange;
 
-
     fn ok(entries: &[Result<ImportEntry, EntryError>]) -> Vec<&ImportEntry> {
         entries.iter().filter_map(|e| e.as_ref().ok()).collect()
     }
