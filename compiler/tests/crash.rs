@@ -10,7 +10,7 @@
 //! over 2,000 people and runs on demand: `cargo test -p metasync-compiler --test crash -- --ignored`.
 //! The kill moments come from a fixed seed; `METASYNC_CRASH_SEED` and `METASYNC_CRASH_KILLS` change
 //! them for `crash_short` when hunting for a failure (a failed run keeps its folders under the
-//! temporary directory, `metasync-crash-<pid>-<seed>`).
+//! temporary directory, `metasync-crash-<pid>-<seed>-<rewrite|journal>`).
 #![expect(clippy::indexing_slicing, reason = "serde_json indexing yields null for a missing key; it never panics")]
 
 use metasync_runtime::store::Store;
@@ -359,7 +359,8 @@ fn check_invariants(dir: &Path) {
 }
 
 fn crash_test(people: usize, kills: usize, seed: u64, journal: bool) {
-    let base = std::env::temp_dir().join(format!("metasync-crash-{}-{seed}", std::process::id()));
+    let mode = if journal { "journal" } else { "rewrite" };
+    let base = std::env::temp_dir().join(format!("metasync-crash-{}-{seed}-{mode}", std::process::id()));
     let reference = base.join("reference");
     let crashed = base.join("crashed");
     generate(&reference, people, journal);
