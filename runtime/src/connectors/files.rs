@@ -218,6 +218,17 @@ pub(crate) fn request_type<'a>(
         .ok_or_else(|| format!("the connector has no object type `{}`", request.object_type))
 }
 
+/// The 64-bit FNV-1a hash of `bytes`: stable across versions and platforms, as stored indexes
+/// need.
+pub(crate) fn fnv64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 /// The keys (anchors, DNs) an import has seen, with the line of each: kept as 128-bit hashes,
 /// not as text, so that a million objects' keys take tens of megabytes, not hundreds. Two keys
 /// share a hash with a probability of about one in 10^26 for a million keys.
@@ -229,12 +240,7 @@ impl SeenKeys {
         use std::hash::{Hash, Hasher};
         let mut sip = std::collections::hash_map::DefaultHasher::new();
         key.hash(&mut sip);
-        let mut fnv: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in key.as_bytes() {
-            fnv ^= u64::from(*b);
-            fnv = fnv.wrapping_mul(0x0100_0000_01b3);
-        }
-        (u128::from(sip.finish()) << 64) | u128::from(fnv)
+        (u128::from(sip.finish()) << 64) | u128::from(fnv64(key.as_bytes()))
     }
 
     /// The line `key` was seen at.

@@ -320,7 +320,7 @@ impl SledStore {
     /// Rewrites the one-entry-per-object flags of format 2 and 3 as pages, in one batch with the
     /// new format number.
     fn upgrade_flags(&self, format: &str) -> Result<()> {
-        let mut writes = Writes { removes: Vec::new(), inserts: Vec::new(), kept: Vec::new(), flags: BTreeMap::new() };
+        let mut writes = Writes::with_capacity(0);
         for (legacy, tag) in LEGACY_FLAGS {
             for item in self.db.scan_prefix(legacy) {
                 let (key, _) = item.map_err(|e| self.failed(e))?;
@@ -389,6 +389,10 @@ struct Writes {
 }
 
 impl Writes {
+    fn with_capacity(inserts: usize) -> Writes {
+        Writes { removes: Vec::new(), inserts: Vec::with_capacity(inserts), kept: Vec::new(), flags: BTreeMap::new() }
+    }
+
     /// Notes a flag of `id` going from `old` to `new`.
     fn flag(&mut self, tag: &[u8], connector: &str, id: Id, old: bool, new: bool) {
         if old != new {
@@ -615,13 +619,8 @@ impl Store for SledStore {
         // The final state of every object the batch touches: a later write wins.
         let mut cs: BTreeMap<(String, Id), Option<CsObject>> = BTreeMap::new();
         let mut mv: BTreeMap<Id, Option<(MvObject, Vec<String>)>> = BTreeMap::new();
-        // About four keys per object (object, anchor, DN, a pending flag).
-        let mut writes = Writes {
-            removes: Vec::new(),
-            inserts: Vec::with_capacity(batch.ops.len().saturating_mul(4)),
-            kept: Vec::new(),
-            flags: BTreeMap::new(),
-        };
+        // About three keys per object (object, anchor, DN); flags go in pages.
+        let mut writes = Writes::with_capacity(batch.ops.len().saturating_mul(3));
         for op in batch.ops {
             match op {
                 Op::PutCs(object) => {

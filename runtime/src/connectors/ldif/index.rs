@@ -34,15 +34,7 @@ pub(super) struct Loc {
     pub line: usize,
 }
 
-/// The 64-bit FNV-1a hash: stable across versions and platforms, as a stored index needs.
-pub(super) fn hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
+pub(super) use super::files::fnv64 as hash;
 
 /// What names a content file's version: its length and the hash of its last bytes. Cheap to
 /// read; a file rewritten by anything but the connector almost surely changes one of them.
@@ -172,6 +164,7 @@ impl KeyIndex {
     }
 }
 
+/// The little-endian number in `bytes` (up to 8 of them).
 fn u64_of(bytes: &[u8]) -> u64 {
     let mut b = [0u8; 8];
     for (to, from) in b.iter_mut().zip(bytes) {

@@ -64,7 +64,7 @@ pub(super) struct Journal {
 }
 
 /// The path of the journal of `content`.
-pub(super) fn journal_path(content: &Path) -> PathBuf {
+fn journal_path(content: &Path) -> PathBuf {
     let mut name = content.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".journal");
     content.with_file_name(name)
@@ -182,8 +182,7 @@ impl Journal {
         lines_before: usize,
         keys_of: KeysOf<'_>,
     ) -> Result<(), ConnectorError> {
-        let mut reader = Reader::over(io::Cursor::new(group), &self.shown);
-        reader.first = false;
+        let mut reader = Reader::stored(group, &self.shown);
         while let Some((line, lines)) = reader.next_record()? {
             let lines =
                 lines.map_err(|why| ConnectorError(format!("{}: line {}: {why}", self.shown, lines_before + line)))?;
@@ -207,6 +206,11 @@ impl Journal {
                 self.anchors.insert(a.clone(), dn.clone());
             }
         }
+    }
+
+    /// The journal file's name, for messages.
+    pub(super) fn shown(&self) -> &str {
+        &self.shown
     }
 
     /// Its committed size in bytes.

@@ -42,7 +42,7 @@ use crate::model::ExportChange;
 use crate::plan;
 use crate::value::{Value, ValueKind};
 use index::{Identity, KeyIndex, Loc};
-use journal::{Appended, Journal, journal_path};
+use journal::{Appended, Journal};
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
@@ -191,6 +191,16 @@ struct Reader<R> {
 impl Reader<BufReader<File>> {
     fn new(file: File, shown: &str) -> Self {
         Reader::over(BufReader::with_capacity(1 << 16, file), shown)
+    }
+}
+
+impl<B: AsRef<[u8]>> Reader<io::Cursor<B>> {
+    /// A reader of records stored by the connector (an entry of the content file, a group of the
+    /// journal): no `version:` line comes first.
+    fn stored(bytes: B, shown: &str) -> Self {
+        let mut reader = Reader::over(io::Cursor::new(bytes), shown);
+        reader.first = false;
+        reader
     }
 }
 
@@ -712,9 +722,7 @@ impl LdifConnector {
 
     /// The keys of an entry's stored text (see [`LdifConnector::stored_keys`]).
     fn keys_of_text(&self, bytes: &[u8]) -> Vec<String> {
-        let mut reader = Reader::over(io::Cursor::new(bytes), &self.shown);
-        reader.first = false;
-        match reader.next_record() {
+        match Reader::stored(bytes, &self.shown).next_record() {
             Ok(Some((_, Ok(lines)))) => self.stored_keys(&lines),
             _ => Vec::new(),
         }
@@ -723,9 +731,7 @@ impl LdifConnector {
     /// An entry from its stored text (`line` and `shown` name where it is, for errors).
     fn parse_entry(bytes: Vec<u8>, line: usize, shown: &str) -> Result<Entry, String> {
         let fail = |why: String| format!("cannot read the entry at line {line} of {shown}: {why}");
-        let mut reader = Reader::over(io::Cursor::new(bytes), shown);
-        reader.first = false;
-        let Some((_, lines)) = reader.next_record().map_err(|e| fail(e.0))? else {
+        let Some((_, lines)) = Reader::stored(bytes, shown).next_record().map_err(|e| fail(e.0))? else {
             return Err(fail("the entry is empty".to_owned()));
         };
         let lines = lines.map_err(fail)?;
@@ -764,11 +770,11 @@ impl LdifConnector {
         if let Some(dn) = dn {
             match journal.state(dn) {
                 Some(Some(loc)) => {
-                    let shown = journal_path(&self.path).display().to_string();
+                    let shown = journal.shown();
                     let bytes = journal
                         .read(loc)
                         .map_err(|e| format!("cannot read the entry at line {} of {shown}: {e}", loc.line))?;
-                    let entry = Self::parse_entry(bytes, loc.line, &shown)?;
+                    let entry = Self::parse_entry(bytes, loc.line, shown)?;
                     if self.keys(&entry).iter().any(|k| k == key) {
                         return Ok(Some(entry));
                     }
@@ -1105,8 +1111,7 @@ impl LdifConnector {
             }
         };
         let fail = |e: io::Error| ConnectorError(format!("cannot write {}: {e}", self.shown));
-        let journal_fail =
-            |e: io::Error| ConnectorError(format!("cannot read {}: {e}", journal_path(&self.path).display()));
+        let journal_fail = |e: io::Error| ConnectorError(format!("cannot read {}: {e}", export.journal.shown()));
         let mut out = io::BufWriter::with_capacity(1 << 16, File::create(tmp).map_err(fail)?);
         let mut records: Vec<(u64, Loc)> = Vec::new();
         let mut placed_dns: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -1388,7 +1393,7 @@ impl Connector for LdifConnector {
         while !import.done && entries.len() < import.page_size {
             let (shown, start, lines) = match import.next_in_journal {
                 None => match import.reader.next_record()? {
-                    Some((start, lines)) => (self.shown.clone(), start, lines),
+                    Some((start, lines)) => (std::borrow::Cow::Borrowed(self.shown.as_str()), start, lines),
                     None => {
                         import.next_in_journal = Some(0);
                         continue;
@@ -1401,13 +1406,11 @@ impl Connector for LdifConnector {
                     };
                     import.next_in_journal = Some(at + 1);
                     let Some(Some(loc)) = import.journal.state(dn) else { continue };
-                    let shown = journal_path(&self.path).display().to_string();
+                    let shown = import.journal.shown();
                     let bytes =
                         import.journal.read(loc).map_err(|e| ConnectorError(format!("cannot read {shown}: {e}")))?;
-                    let mut reader = Reader::over(io::Cursor::new(bytes), &shown);
-                    reader.first = false;
-                    let Some((line, lines)) = reader.next_record()? else { continue };
-                    (shown, loc.line + line - 1, lines)
+                    let Some((line, lines)) = Reader::stored(bytes, shown).next_record()? else { continue };
+                    (std::borrow::Cow::Owned(shown.to_owned()), loc.line + line - 1, lines)
                 }
             };
             let read = match lines {
